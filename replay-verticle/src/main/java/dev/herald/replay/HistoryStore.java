@@ -1,0 +1,68 @@
+package dev.herald.replay;
+
+import dev.herald.replay.api.Cursor;
+import dev.herald.replay.api.HistoryPage;
+import dev.herald.replay.api.PublishRequest;
+import dev.herald.replay.api.StoredEvent;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Where channel history lives: the in-memory store (the embedded default) or Redis (shared by nodes).
+ *
+ * <p>Contract, which every implementation's tests check through one suite:
+ * <ul>
+ *   <li><b>Append is one atomic step</b>: take the channel's next sequence number, store the event,
+ *   trim to the newest {@code history.maxEvents} and drop events older than {@code history.maxAge},
+ *   refresh the channel's idle expiry ({@code history.idleChannelTtl}) and record the idempotency
+ *   key. Sequence numbers start at 1 and have no holes within an epoch. A completed future means the
+ *   event is stored (G4).</li>
+ *   <li><b>Epochs</b>: a channel gets a new epoch, never one it had before, whenever it is created
+ *   (first publish, or first publish after it was removed or lost). A reader whose cursor names
+ *   another epoch is told {@code reset} (or {@code expired} when the channel may have been removed
+ *   for idleness), never given events of the new epoch as if they followed its cursor.</li>
+ *   <li><b>Idempotency</b>: a key is kept as long as the event it first published is retained; the
+ *   same key with an equal event (same name, JSON-equal data) answers {@link Outcome#DUPLICATE}
+ *   with the first event, with another event {@link Outcome#CONFLICT}; nothing is stored then.</li>
+ *   <li><b>Reads</b> never return an event older than {@code history.maxAge}, even before
+ *   housekeeping ran, and report a gap when events after the cursor are gone.</li>
+ *   <li>Failures (store unreachable) fail the future; they never half-apply an append.</li>
+ * </ul>
+ * Implementations are safe to call from any thread and never block the caller.
+ */
+public interface HistoryStore {
+
+  /** What an append did. */
+  enum Outcome { STORED, DUPLICATE, CONFLICT }
+
+  /** The result of one append: the stored event (the first one for a duplicate; {@code null} for a conflict). */
+  record Appended(Outcome outcome, StoredEvent event) {
+  }
+
+  /** Appends one event atomically. */
+  Future<Appended> append(PublishRequest request);
+
+  /**
+   * Appends a batch in order; each item is one atomic append (the caller has validated all of them
+   * before). Idempotency keys in batches are honoured like single appends.
+   */
+  Future<List<Appended>> appendAll(List<PublishRequest> requests);
+
+  /**
+   * Reads the channel's retained events after {@code after}, oldest first, at most {@code limit}.
+   *
+   * @param after the reader's position in this channel, or {@code null} to read from the oldest retained
+   */
+  Future<HistoryPage> read(String channel, Cursor.Position after, int limit);
+
+  /** Housekeeping: drops events past {@code maxAge} and removes idle channels; returns channels removed. */
+  Future<Integer> expire();
+
+  /** Channels currently held (for metrics and the console). */
+  Future<Long> channelCount();
+
+  /** Succeeds when the store answers (readiness). */
+  Future<Void> ping();
+
+  Future<Void> close();
+}

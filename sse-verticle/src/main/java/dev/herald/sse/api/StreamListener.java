@@ -1,0 +1,12 @@
+package dev.herald.sse.api;
+
+/**
+ * Told when streams of this node open and close, on the stream's event loop; the gateway uses it to
+ * keep the sessions of open streams alive ({@code heartbeat.streamKeepsAlive}).
+ */
+public interface StreamListener {
+  void opened(StreamInfo stream);
+
+  /** @param reason {@code client} (the client went away), {@code evicted} (G5), {@code drain} or {@code shutdown} */
+  void closed(StreamInfo stream, String reason);
+}

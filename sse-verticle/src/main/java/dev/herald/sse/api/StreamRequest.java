@@ -1,0 +1,24 @@
+package dev.herald.sse.api;
+
+import java.util.List;
+
+/**
+ * A validated stream request from the edge.
+ *
+ * @param channels    1..{@code maxChannelsPerStream} distinct valid channel names
+ * @param lastEventId the id to resume after ({@code Last-Event-ID} header, else {@code lastEventId}
+ *                    query), {@code "earliest"} for all retained history, or {@code null} for live only;
+ *                    an unreadable id is not an error: the stream starts with {@code herald.gap}
+ *                    ({@code invalid-cursor}) and goes on live
+ * @param envelope    true for {@code {"channel", "data"}} data
+ * @param sessionId   the session cookie's id, or {@code null}; the stream keeps that session alive
+ * @param userId      the authenticated user, or {@code null}
+ */
+public record StreamRequest(List<String> channels, String lastEventId, boolean envelope, String sessionId,
+                            String userId) {
+  public static final String EARLIEST = "earliest";
+
+  public StreamRequest {
+    channels = List.copyOf(channels);
+  }
+}
