@@ -32,8 +32,12 @@ import java.util.List;
  */
 public interface HistoryStore {
 
-  /** What an append did. */
-  enum Outcome { STORED, DUPLICATE, CONFLICT }
+  /**
+   * What an append did: {@code STORED}, {@code DUPLICATE} (nothing stored, the first event is
+   * returned), {@code CONFLICT} (the key was used for another event; nothing stored) or
+   * {@code SKIPPED} (batch only: not stored because another item of the same batch conflicted).
+   */
+  enum Outcome { STORED, DUPLICATE, CONFLICT, SKIPPED }
 
   /** The result of one append: the stored event (the first one for a duplicate; {@code null} for a conflict). */
   record Appended(Outcome outcome, StoredEvent event) {
@@ -44,7 +48,10 @@ public interface HistoryStore {
 
   /**
    * Appends a batch in order; each item is one atomic append (the caller has validated all of them
-   * before). Idempotency keys in batches are honoured like single appends.
+   * before). Idempotency keys in batches are honoured like single appends. A batch is all or nothing
+   * for conflicts: when any item's key {@link Outcome#CONFLICT conflicts} (with a retained event or an
+   * earlier item of the batch), nothing of the batch is stored, the conflicting items answer
+   * {@code CONFLICT} and the others {@link Outcome#SKIPPED}. The results come in request order.
    */
   Future<List<Appended>> appendAll(List<PublishRequest> requests);
 
