@@ -1,0 +1,236 @@
+package dev.herald.gateway;
+
+import dev.herald.gateway.config.ConfigException;
+import dev.herald.gateway.config.ConfigKeys;
+import dev.herald.gateway.config.ConfigLoader;
+import dev.herald.gateway.config.HeraldConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The program: {@code java -jar gateway/target/herald.jar [--config FILE] [--KEY=VALUE …]} (SPEC §6).
+ * Reads the configuration, starts one node, logs one line with its URL when it is ready, and stops
+ * the node cleanly on SIGTERM / Ctrl-C. When it cannot start it prints one line saying why and exits
+ * non-zero: {@value #BAD_CONFIG} for a bad configuration or command line, {@value #CANNOT_START} when
+ * the node fails to start (a port in use, …).
+ */
+public final class Main {
+  /** Exit code: the node failed to start. */
+  public static final int CANNOT_START = 1;
+  /** Exit code: the configuration or command line is invalid, or asks for what this build lacks. */
+  public static final int BAD_CONFIG = 2;
+
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    Launch launch = launch(args, System.getenv(), System.out, System.err);
+    if (launch.running() != null) {
+      Running running = launch.running();
+      Runtime.getRuntime().addShutdownHook(new Thread(running::stopAndWait, "herald-shutdown"));
+    } else if (launch.exitCode() != 0) {
+      System.exit(launch.exitCode());
+    }
+  }
+
+  /**
+   * What {@link #launch} did: an exit code and, when a node runs, the running node.
+   *
+   * @param running the started node, or {@code null} when none runs (help printed, or a failure)
+   */
+  public record Launch(int exitCode, Running running) {
+  }
+
+  /** A started node and its Vert.x. */
+  public static final class Running {
+    private final Vertx vertx;
+    private final HeraldNode node;
+    private final HeraldConfig config;
+    private final String url;
+
+    Running(Vertx vertx, HeraldNode node, HeraldConfig config, String url) {
+      this.vertx = vertx;
+      this.node = node;
+      this.config = config;
+      this.url = url;
+    }
+
+    public HeraldNode node() {
+      return node;
+    }
+
+    /** The URL a browser on this machine opens ({@code localhost} when bound to every address). */
+    public String url() {
+      return url;
+    }
+
+    /** Stops the node (draining its streams) and closes Vert.x. */
+    public Future<Void> stop() {
+      return node.stop().transform(ar -> {
+        if (ar.failed()) {
+          log(config).warn("node {} did not stop cleanly: {}", node.nodeId(), ar.cause().getMessage());
+        }
+        return vertx.close();
+      });
+    }
+
+    /** {@link #stop()} and wait for it, bounded (the JVM shutdown hook). */
+    void stopAndWait() {
+      Logger log = log(config);
+      log.info("Herald stopping (node {})", node.nodeId());
+      Duration bound = config.cluster().drainWindow().plus(STOP_GRACE);
+      try {
+        stop().toCompletionStage().toCompletableFuture().get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("Herald stopped (node {})", node.nodeId());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("Herald did not stop within {} ms: {}", bound.toMillis(), String.valueOf(e.getMessage()));
+      }
+    }
+  }
+
+  /**
+   * Everything {@link #main} does except installing the shutdown hook and exiting: reads the
+   * configuration from {@code args} and {@code env}, starts a node and waits until it is ready.
+   * Messages for the user go to {@code out} (help) and {@code err} (one line when it cannot start).
+   */
+  public static Launch launch(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (ConfigLoader.wantsHelp(args)) {
+      out.print(Usage.text());
+      return new Launch(0, null);
+    }
+    HeraldConfig config;
+    try {
+      config = ConfigLoader.load(args, env);
+      refuseWhatThisBuildLacks(config);
+    } catch (ConfigException e) {
+      err.println("herald: " + e.getMessage());
+      return new Launch(BAD_CONFIG, null);
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      HeraldNode node = HeraldNode.start(vertx, config).toCompletionStage().toCompletableFuture()
+          .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      String url = readyUrl(config.http().host(), node.port());
+      log(config).info("Herald ready at {} (node {})", url, node.nodeId());
+      return new Launch(0, new Running(vertx, node, config, url));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close(vertx);
+      err.println("herald: cannot start: interrupted");
+      return new Launch(CANNOT_START, null);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      close(vertx);
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof ConfigException ce) {
+        err.println("herald: " + ce.getMessage());
+        return new Launch(BAD_CONFIG, null);
+      }
+      err.println("herald: cannot start: " + explain(cause, config));
+      return new Launch(CANNOT_START, null);
+    }
+  }
+
+  /** Refuses, naming the key, the settings whose implementation is not in this build. */
+  static void refuseWhatThisBuildLacks(HeraldConfig config) {
+    if (config.cluster().enabled()) {
+      throw new ConfigException("cluster.enabled", "cluster.enabled=true: clustering is not in this build yet; "
+          + "run a single node (cluster.enabled=false)");
+    }
+    if (config.auth().mode().equals("jwt")) {
+      throw new ConfigException("auth.mode", "auth.mode=jwt: JWT auth is not in this build yet; use auth.mode=open");
+    }
+    if (config.store().type().equals("redis")) {
+      throw new ConfigException("store.type", "store.type=redis: the Redis store is not in this build yet; "
+          + "use store.type=memory");
+    }
+    if (!config.roles().equals(EnumSet.allOf(HeraldConfig.Role.class))) {
+      throw new ConfigException("roles", "roles=" + config.roles().toString().toLowerCase(java.util.Locale.ROOT)
+          + ": a node that is not clustered must run every role (heartbeat,sse,replay,gateway)");
+    }
+  }
+
+  /** The URL to print: {@code localhost} for the wildcard address, brackets around an IPv6 literal. */
+  static String readyUrl(String host, int port) {
+    String h = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "localhost"
+        : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return "http://" + h + ":" + port + "/";
+  }
+
+  /** One line saying why the node did not start. */
+  static String explain(Throwable e, HeraldConfig config) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(root.getMessage());
+    if (root instanceof BindException || message.contains("Address already in use")) {
+      return "http.port " + config.http().port() + " on " + config.http().host()
+          + " is already in use (choose another with --http.port=PORT)";
+    }
+    if (message.contains("Cannot assign requested address")) {
+      return "http.host " + config.http().host() + " is not an address of this machine";
+    }
+    if (e instanceof TimeoutException) {
+      return "the node was not ready within " + START_TIMEOUT.toSeconds() + " s";
+    }
+    return (root.getClass().getSimpleName() + ": " + message).replace('\n', ' ');
+  }
+
+  private static void close(Vertx vertx) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // exiting anyway
+    }
+  }
+
+  private static Logger log(HeraldConfig config) {
+    return LoggerFactory.getLogger(config.name());
+  }
+
+  /** The {@code --help} text: usage, then every key with its default and variable. */
+  static final class Usage {
+    private Usage() {
+    }
+
+    static String text() {
+      StringBuilder b = new StringBuilder();
+      b.append("Usage: java -jar herald.jar [--config FILE] [--KEY=VALUE | --KEY VALUE]...\n\n")
+          .append("Starts one Herald node: presence, channels over Server-Sent Events, replay.\n")
+          .append("Settings come from FILE (YAML or JSON, nested or dotted keys; also $")
+          .append(ConfigLoader.CONFIG_ENV).append("),\nthen environment variables HERALD_<KEY>, then flags; ")
+          .append("later ones win.\nDurations: seconds, or 250ms, 2s, 10m, 1h, 1d. ")
+          .append("Sizes: bytes, or 64KiB, 1MiB, 1GiB (KB, MB, GB are 1000-based).\n\n");
+      int width = 0;
+      for (ConfigKeys.Key k : ConfigKeys.all()) {
+        width = Math.max(width, k.name().length());
+      }
+      b.append(String.format("%-" + width + "s  %-12s %s%n", "KEY", "DEFAULT", "MEANING (VARIABLE)"));
+      for (ConfigKeys.Key k : ConfigKeys.all()) {
+        String def = k.defaultText().isEmpty() ? "-" : k.defaultText();
+        String choices = k.type() == ConfigKeys.Type.CHOICE ? " [" + String.join("|", k.choices()) + "]" : "";
+        b.append(String.format("%-" + width + "s  %-12s %s%s (%s)%n", k.name(), def, k.help(), choices, k.env()));
+      }
+      b.append("\nExit codes: 0 running/stopped cleanly, ").append(CANNOT_START).append(" cannot start, ")
+          .append(BAD_CONFIG).append(" bad configuration.\n");
+      return b.toString();
+    }
+  }
+}
