@@ -7,6 +7,11 @@ package dev.herald.sse.api;
 public interface StreamListener {
   void opened(StreamInfo stream);
 
-  /** @param reason {@code client} (the client went away), {@code evicted} (G5), {@code drain} or {@code shutdown} */
+  /**
+   * @param reason {@code client} (the client went away), {@code evicted} (G5: it fell more than
+   *               {@code sse.maxQueuedBytes} behind, or missed live events; it resumes by replay),
+   *               {@code unavailable} (the history could not be read for its replay; it reconnects),
+   *               {@code drain} or {@code shutdown}
+   */
   void closed(StreamInfo stream, String reason);
 }

@@ -1,0 +1,262 @@
+package dev.herald.sse;
+
+import dev.herald.replay.api.Cursor;
+import dev.herald.replay.api.GapReason;
+import dev.herald.replay.api.HistoryPage;
+import dev.herald.replay.api.StoredEvent;
+import dev.herald.sse.api.StreamInfo;
+import dev.herald.sse.api.StreamRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's stream over one or more channels (SPEC §3, architecture Flow 2), on its loop only.
+ *
+ * <p>{@code OPENING}: registered in the loop first, live events queue from here on; once the fan-out
+ * consumes every channel the 200 and the first bytes go out. {@code REPLAYING}: for each channel the
+ * starting point covers, the history after its position is written (a {@code herald.gap} first when
+ * some is gone). Then the queued live events are written, dropping those at or below what was already
+ * written for their channel, and the stream is {@code LIVE}. Queued bytes count against
+ * {@code sse.maxQueuedBytes} like written ones.
+ */
+final class ChannelStream implements SseConnection.Owner {
+  private static final Logger LOG = LoggerFactory.getLogger(ChannelStream.class);
+  private static final int PAGE = 200;
+
+  enum State { OPENING, REPLAYING, LIVE, CLOSED }
+
+  private record Queued(int index, EncodedEvent event) {
+  }
+
+  private final NodeStreams node;
+  private final LoopStreams loop;
+  private final SseConnection connection;
+  private final StreamRequest request;
+  private final StreamPositions positions;
+  private final LoopStreams.Subscription[] subs;
+  private final boolean single;
+  private final boolean envelope;
+  private State state = State.OPENING;
+  private ArrayDeque<Queued> queue = new ArrayDeque<>();
+  private long queuedBytes;
+  private StreamInfo info;
+
+  ChannelStream(NodeStreams node, LoopStreams loop, SseConnection connection, StreamRequest request) {
+    this.node = node;
+    this.loop = loop;
+    this.connection = connection;
+    this.request = request;
+    this.positions = new StreamPositions(request.channels());
+    this.subs = new LoopStreams.Subscription[request.channels().size()];
+    this.single = subs.length == 1;
+    this.envelope = request.envelope();
+  }
+
+  void open() {
+    connection.bind(this);
+    loop.attach(connection);
+    List<Future<Void>> ready = new ArrayList<>(subs.length);
+    for (int i = 0; i < subs.length; i++) {
+      subs[i] = new LoopStreams.Subscription(this, i);
+      ready.add(loop.join(positions.channel(i), subs[i]));
+    }
+    Future.all(ready).onComplete(ar -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("stream on {} could not subscribe: {}", request.channels(), ar.cause().getMessage());
+        connection.refuse(503, Problems.UNAVAILABLE, "Service unavailable",
+            "The stream could not subscribe to its channels; retry shortly.", SseConnection.UNAVAILABLE);
+        return;
+      }
+      begin();
+    });
+  }
+
+  private void begin() {
+    connection.start(node.prelude());
+    if (connection.isClosed()) {
+      return;
+    }
+    state = State.REPLAYING;
+    info = node.opened(connection.request(), request.channels(), request.sessionId(), request.userId());
+    replay().onComplete(ar -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("stream {}: history unavailable for replay ({}); closing so the client resumes", info.streamId(),
+            ar.cause().getMessage());
+        connection.close(SseConnection.UNAVAILABLE);
+        return;
+      }
+      goLive();
+    });
+  }
+
+  /** An event from the fan-out for channel {@code index}; returns true when it was written. */
+  boolean onEvent(int index, EncodedEvent event) {
+    if (state == State.LIVE) {
+      return deliver(index, event, true);
+    }
+    if (state == State.CLOSED) {
+      return false;
+    }
+    queue.add(new Queued(index, event));
+    queuedBytes += event.approximateSize();
+    if (queuedBytes + connection.queued() > node.options().maxQueuedBytes()) {
+      connection.close(SseConnection.EVICTED);
+    }
+    return false;
+  }
+
+  private boolean deliver(int index, EncodedEvent event, boolean strict) {
+    switch (positions.accept(index, event.event(), strict)) {
+      case DUPLICATE:
+        return false;
+      case HOLE:
+        LOG.warn("stream {}: events missing before seq {} of {}; closing so the client resumes from history",
+            info.streamId(), event.event().seq(), event.event().channel());
+        connection.close(SseConnection.EVICTED);
+        return false;
+      default:
+        Buffer frame = single ? event.singleChannelFrame(envelope)
+            : SseFrames.join(SseFrames.idLine(positions.cursor()), event.body(envelope));
+        return connection.write(frame);
+    }
+  }
+
+  private void goLive() {
+    ArrayDeque<Queued> pending = queue;
+    queue = null;
+    queuedBytes = 0;
+    state = State.LIVE;
+    int delivered = 0;
+    for (Queued q : pending) {
+      if (state != State.LIVE) {
+        return;
+      }
+      if (deliver(q.index(), q.event(), true)) {
+        delivered++;
+      }
+    }
+    node.metrics().delivered(delivered);
+  }
+
+  // ---- replay ----
+
+  /** Resolves the starting point and writes what the client missed, channel after channel. */
+  private Future<Void> replay() {
+    String last = request.lastEventId();
+    if (last == null || last.isEmpty()) {
+      return Future.succeededFuture(); // an EventSource without an id yet sends none: live only
+    }
+    String[] after = new String[subs.length];
+    boolean[] replay = new boolean[subs.length];
+    if (StreamRequest.EARLIEST.equals(last)) {
+      Arrays.fill(replay, true);
+    } else {
+      Cursor cursor;
+      try {
+        cursor = Cursor.decode(last);
+      } catch (IllegalArgumentException unreadable) {
+        for (int i = 0; i < subs.length; i++) {
+          connection.write(SseFrames.gap(positions.channel(i), GapReason.INVALID_CURSOR, envelope));
+        }
+        return Future.succeededFuture();
+      }
+      Cursor.Position[] found = positions.seed(cursor);
+      for (int i = 0; i < subs.length; i++) {
+        if (found[i] != null) {
+          replay[i] = true;
+          after[i] = Cursor.encode(List.of(found[i]));
+        }
+      }
+    }
+    Promise<Void> done = Promise.promise();
+    replayChannel(0, replay, after, done);
+    return done.future();
+  }
+
+  private void replayChannel(int from, boolean[] replay, String[] after, Promise<Void> done) {
+    int i = from;
+    while (i < subs.length && !replay[i]) {
+      i++;
+    }
+    if (i == subs.length || state == State.CLOSED) {
+      done.tryComplete();
+      return;
+    }
+    int next = i + 1;
+    readPage(i, after[i], () -> replayChannel(next, replay, after, done), done);
+  }
+
+  private void readPage(int index, String after, Runnable next, Promise<Void> done) {
+    node.history().read(positions.channel(index), after, PAGE).onComplete(ar -> {
+      if (state == State.CLOSED) {
+        done.tryComplete();
+        return;
+      }
+      if (ar.failed()) {
+        done.tryFail(ar.cause());
+        return;
+      }
+      HistoryPage page = ar.result();
+      if (page.gap() != null) {
+        connection.write(SseFrames.gap(positions.channel(index), page.gap(), envelope));
+        if (page.events().isEmpty()) {
+          positions.restartAt(index, page.epoch(), System.currentTimeMillis() / 1000);
+        }
+      }
+      List<StoredEvent> events = page.events();
+      Runnable then = page.more() && !events.isEmpty()
+          ? () -> readPage(index, events.get(events.size() - 1).id(), next, done)
+          : next;
+      writePage(index, events, 0, then, done);
+    });
+  }
+
+  /** Writes replayed events, pausing while the client is behind so history alone never evicts it. */
+  private void writePage(int index, List<StoredEvent> events, int from, Runnable then, Promise<Void> done) {
+    for (int k = from; k < events.size(); k++) {
+      if (state == State.CLOSED) {
+        done.tryComplete();
+        return;
+      }
+      if (connection.congested()) {
+        int resume = k;
+        connection.whenDrained(() -> writePage(index, events, resume, then, done));
+        return;
+      }
+      if (deliver(index, new EncodedEvent(events.get(k)), false)) {
+        node.metrics().delivered(1);
+      }
+    }
+    if (state == State.CLOSED) {
+      done.tryComplete();
+      return;
+    }
+    then.run();
+  }
+
+  @Override
+  public void closed(String reason) {
+    state = State.CLOSED;
+    queue = null;
+    for (int i = 0; i < subs.length; i++) {
+      if (subs[i] != null) {
+        loop.leave(positions.channel(i), subs[i]);
+      }
+    }
+    loop.detach(connection);
+    node.released(info, reason);
+  }
+}

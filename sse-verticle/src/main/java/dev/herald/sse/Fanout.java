@@ -1,0 +1,181 @@
+package dev.herald.sse;
+
+import dev.herald.replay.api.HistoryClient;
+import dev.herald.replay.api.HistoryPage;
+import dev.herald.replay.api.StoredEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's fan-out, on the sse verticle's own context: one event-bus consumer per channel that has
+ * subscribers on this node, registered on the first loop's interest and removed when the last loop
+ * loses it. Each event is put in order ({@link FeedOrder}, filling holes from the history), encoded
+ * once ({@link EncodedEvent}) and handed to every interested loop on that loop's own thread.
+ */
+final class Fanout {
+  private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
+  private static final int FILL_PAGE = 500;
+  private static final int FILL_ATTEMPTS = 4;
+  private static final long FILL_RETRY_MS = 200;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HistoryClient history;
+  private final SseMetrics metrics;
+  private final Map<String, Feed> feeds = new HashMap<>();
+  private volatile int consumed;
+  private boolean closed;
+
+  /** One channel consumed by this node. */
+  private final class Feed {
+    final String channel;
+    final FeedOrder order;
+    final List<LoopStreams> loops = new ArrayList<>(4);
+    final MessageConsumer<StoredEvent> consumer;
+    boolean filling;
+
+    Feed(String channel) {
+      this.channel = channel;
+      this.order = new FeedOrder(channel);
+      this.consumer = vertx.eventBus().consumer(history.addresses().channel(channel), m -> onEvent(this, m.body()));
+    }
+  }
+
+  Fanout(Vertx vertx, Context context, HistoryClient history, SseMetrics metrics) {
+    this.vertx = vertx;
+    this.context = context;
+    this.history = history;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Adds {@code loop}'s interest in {@code channel} (called on that loop). The future completes on
+   * the loop once the channel's consumer is registered (cluster-wide), so live delivery is in place.
+   */
+  Future<Void> subscribe(String channel, LoopStreams loop) {
+    Promise<Void> ready = Promise.promise();
+    context.runOnContext(v -> {
+      if (closed) {
+        loop.context().runOnContext(x -> ready.fail("the sse verticle is stopping"));
+        return;
+      }
+      Feed feed = feeds.get(channel);
+      if (feed == null) {
+        feed = new Feed(channel);
+        feeds.put(channel, feed);
+        consumed = feeds.size();
+        LOG.debug("fan-out consumes channel {}", channel);
+      }
+      feed.loops.add(loop);
+      feed.consumer.completion().onComplete(ar -> loop.context().runOnContext(x -> ready.handle(ar)));
+    });
+    return ready.future();
+  }
+
+  /** Removes {@code loop}'s interest in {@code channel}; the last one unregisters the consumer. */
+  void unsubscribe(String channel, LoopStreams loop) {
+    context.runOnContext(v -> {
+      Feed feed = feeds.get(channel);
+      if (feed != null && feed.loops.remove(loop) && feed.loops.isEmpty()) {
+        feeds.remove(channel);
+        consumed = feeds.size();
+        feed.consumer.unregister();
+        LOG.debug("fan-out released channel {}", channel);
+      }
+    });
+  }
+
+  /** Unregisters every consumer (verticle stop). */
+  Future<Void> close() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      closed = true;
+      List<Future<Void>> all = new ArrayList<>();
+      for (Feed feed : feeds.values()) {
+        all.add(feed.consumer.unregister());
+      }
+      feeds.clear();
+      consumed = 0;
+      Future.join(all).<Void>mapEmpty().onComplete(done);
+    });
+    return done.future();
+  }
+
+  /** Channels this node consumes now (one event-bus consumer each). */
+  int consumedChannels() {
+    return consumed;
+  }
+
+  private void onEvent(Feed feed, StoredEvent event) {
+    if (feeds.get(feed.channel) != feed) {
+      return;
+    }
+    feed.order.offer(event, e -> dispatch(feed, e));
+    if (feed.order.hasHole() && !feed.filling) {
+      fill(feed, 0);
+    }
+  }
+
+  private void dispatch(Feed feed, StoredEvent event) {
+    metrics.fanoutEvent();
+    EncodedEvent encoded = new EncodedEvent(event);
+    List<LoopStreams> loops = feed.loops;
+    for (int i = 0, n = loops.size(); i < n; i++) {
+      loops.get(i).post(encoded);
+    }
+  }
+
+  /** Reads the history after the last delivered event until the hole is closed, or gives up on it. */
+  private void fill(Feed feed, int failures) {
+    if (feed.order.overflowing() || failures >= FILL_ATTEMPTS) {
+      LOG.warn("channel {}: gave up filling a hole in the fan-out after {} attempts; streams resume from history",
+          feed.channel, failures);
+      feed.order.release(e -> dispatch(feed, e));
+      return;
+    }
+    feed.filling = true;
+    String after = feed.order.fillAfter();
+    history.read(feed.channel, after, FILL_PAGE).onComplete(ar -> {
+      feed.filling = false;
+      if (feeds.get(feed.channel) != feed || !feed.order.hasHole()) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.warn("channel {}: history read to fill a fan-out hole failed: {}", feed.channel, ar.cause().getMessage());
+        retry(feed, failures + 1);
+        return;
+      }
+      HistoryPage page = ar.result();
+      boolean more = feed.order.fill(page, e -> dispatch(feed, e));
+      if (!feed.order.hasHole()) {
+        return;
+      }
+      boolean progressed = !after.equals(feed.order.fillAfter());
+      if (more || progressed) {
+        fill(feed, 0);
+      } else {
+        // The missing event may still be on its way over the bus: look again shortly.
+        retry(feed, failures + 1);
+      }
+    });
+  }
+
+  private void retry(Feed feed, int failures) {
+    feed.filling = true;
+    vertx.setTimer(FILL_RETRY_MS, id -> {
+      feed.filling = false;
+      if (feeds.get(feed.channel) == feed && feed.order.hasHole()) {
+        fill(feed, failures);
+      }
+    });
+  }
+}

@@ -1,0 +1,129 @@
+package dev.herald.sse;
+
+import dev.herald.replay.api.Cursor;
+import dev.herald.replay.api.HistoryPage;
+import dev.herald.replay.api.StoredEvent;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Keeps one channel's fan-out in order on this node. Event-bus messages from different publishing
+ * nodes may arrive out of order or twice; this remembers the last sequence number delivered in the
+ * current epoch, drops what it already delivered, holds what comes after a hole, and takes the missing
+ * events from the history ({@link #fill}) before going on. Pure state, used on the fan-out's context.
+ */
+final class FeedOrder {
+  /** Events held behind a hole at most; past that the feed gives up waiting and goes on. */
+  static final int MAX_HELD = 10_000;
+
+  private final String channel;
+  private boolean known;
+  private long epoch;
+  private long last;
+  private long lastTimeSec;
+  private final TreeMap<Long, StoredEvent> held = new TreeMap<>();
+
+  FeedOrder(String channel) {
+    this.channel = channel;
+  }
+
+  /** Takes one event from the bus and passes on, in order, every event that can be delivered now. */
+  void offer(StoredEvent e, Consumer<StoredEvent> out) {
+    if (!known) {
+      adopt(e, out);
+      return;
+    }
+    if (e.epoch() != epoch) {
+      // The channel was created anew: what is held belongs to the old epoch and can no longer be filled.
+      release(out);
+      epoch = e.epoch();
+      last = 0;
+      lastTimeSec = e.publishedAt() / 1000;
+    }
+    if (e.seq() <= last) {
+      return;
+    }
+    if (e.seq() == last + 1) {
+      pass(e, out);
+      drain(out);
+    } else {
+      held.putIfAbsent(e.seq(), e);
+    }
+  }
+
+  /** True while events wait behind a hole. */
+  boolean hasHole() {
+    return !held.isEmpty();
+  }
+
+  /** True when so much waits behind a hole that the feed should give up on it. */
+  boolean overflowing() {
+    return held.size() > MAX_HELD;
+  }
+
+  /** The id to read the history after, to fill the hole. */
+  String fillAfter() {
+    return Cursor.single(channel, epoch, last, lastTimeSec);
+  }
+
+  /**
+   * Takes a history page read after {@link #fillAfter()}.
+   *
+   * @return true when another read is worth making (the hole is still open and the history has more)
+   */
+  boolean fill(HistoryPage page, Consumer<StoredEvent> out) {
+    if (page.gap() != null || page.epoch() != epoch) {
+      // The missing events are gone (trimmed, expired, reset): streams resume from history, which tells them.
+      release(out);
+      return false;
+    }
+    for (StoredEvent e : page.events()) {
+      if (e.epoch() == epoch && e.seq() == last + 1) {
+        pass(e, out);
+        drain(out);
+      } else if (e.epoch() == epoch && e.seq() > last + 1) {
+        held.putIfAbsent(e.seq(), e);
+        drain(out);
+      }
+      if (held.isEmpty()) {
+        return false;
+      }
+    }
+    return page.more() && !page.events().isEmpty() && !held.isEmpty();
+  }
+
+  /** Gives up on the hole: passes on everything held, in order. */
+  void release(Consumer<StoredEvent> out) {
+    while (!held.isEmpty()) {
+      StoredEvent e = held.pollFirstEntry().getValue();
+      if (e.seq() > last) {
+        pass(e, out);
+      }
+    }
+  }
+
+  private void adopt(StoredEvent e, Consumer<StoredEvent> out) {
+    known = true;
+    epoch = e.epoch();
+    pass(e, out);
+  }
+
+  private void pass(StoredEvent e, Consumer<StoredEvent> out) {
+    last = e.seq();
+    lastTimeSec = e.publishedAt() / 1000;
+    out.accept(e);
+  }
+
+  private void drain(Consumer<StoredEvent> out) {
+    while (!held.isEmpty()) {
+      long first = held.firstKey();
+      if (first <= last) {
+        held.pollFirstEntry();
+      } else if (first == last + 1) {
+        pass(held.pollFirstEntry().getValue(), out);
+      } else {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.herald.sse;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
+
+/**
+ * The SSE response of one stream, written on its loop only: headers and first bytes, frame writes
+ * with an exact count of the bytes the node still holds for it, keep-alive pings, eviction and close.
+ *
+ * <p>Bound (G5): every write adds its size to {@link #queued()} and its completion (Netty wrote it to
+ * the socket, or the connection died) takes it off again. A write that leaves more than
+ * {@code maxQueuedBytes} queued evicts the stream: the connection is closed and the node drops all it
+ * held for it. So a stalled client never costs more than {@code maxQueuedBytes} plus one frame.
+ * {@code setWriteQueueMaxSize} is set too (it becomes Netty's write-buffer high-water mark), but
+ * {@code writeQueueFull()} is not consulted: in Vert.x 5.0 an HTTP/1.x response reports it only once
+ * Netty's buffer is past the mark and 16 more writes wait in Vert.x's own queue, so it would let a
+ * stalled client cost up to 16 frames more (see {@code WriteQueueBehaviourTest}); the count here
+ * covers both buffers and trips first.
+ */
+final class SseConnection extends StreamSet.Member {
+  static final String CLIENT = "client";
+  static final String EVICTED = "evicted";
+  static final String SHUTDOWN = "shutdown";
+  static final String UNAVAILABLE = "unavailable";
+
+  /** Told once when the connection closes, for whatever reason. */
+  interface Owner {
+    void closed(String reason);
+  }
+
+  private final HttpServerRequest request;
+  private final HttpServerResponse response;
+  private final long maxQueued;
+  private Owner owner;
+  private long queued;
+  private long lastWriteNanos;
+  private boolean started;
+  private boolean closed;
+  private Runnable onDrain;
+
+  SseConnection(HttpServerRequest request, long maxQueued) {
+    this.request = request;
+    this.response = request.response();
+    this.maxQueued = maxQueued;
+  }
+
+  /** Starts watching the connection; {@code owner} hears of the close. */
+  void bind(Owner owner) {
+    this.owner = owner;
+    response.closeHandler(v -> close(CLIENT));
+    response.exceptionHandler(t -> close(CLIENT));
+  }
+
+  HttpServerRequest request() {
+    return request;
+  }
+
+  /** Sends the 200, the SSE headers and the first bytes. */
+  void start(Buffer prelude) {
+    if (closed) {
+      return;
+    }
+    response.setStatusCode(200)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache, no-transform")
+        .putHeader("X-Accel-Buffering", "no")
+        .setChunked(true)
+        .setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, maxQueued));
+    started = true;
+    write(prelude);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Bytes written to this stream that the node still holds (not yet handed to the socket). */
+  long queued() {
+    return queued;
+  }
+
+  /**
+   * Writes one frame; evicts the stream when that leaves more than {@code maxQueuedBytes} queued.
+   *
+   * @return true when the stream is still open
+   */
+  boolean write(Buffer frame) {
+    if (closed || !started) {
+      return false;
+    }
+    int len = frame.length();
+    queued += len;
+    lastWriteNanos = System.nanoTime();
+    response.write(frame).onComplete(ar -> written(len));
+    if (closed) {
+      return false;
+    }
+    if (queued > maxQueued) { // tighter than response.writeQueueFull(), which would be true later still
+      close(EVICTED);
+      return false;
+    }
+    return true;
+  }
+
+  /** Writes a keep-alive comment when nothing was written since {@code idleSince} (System.nanoTime). */
+  void pingIfIdle(long idleSinceNanos) {
+    if (started && !closed && lastWriteNanos - idleSinceNanos <= 0) {
+      write(SseFrames.PING);
+    }
+  }
+
+  /**
+   * Runs {@code next} once the bytes queued fall to a quarter of the bound (at once when they are);
+   * for writers that can wait, like replay, so a slow but healthy client is not evicted by history.
+   */
+  void whenDrained(Runnable next) {
+    if (queued <= maxQueued / 4) {
+      next.run();
+    } else {
+      onDrain = next;
+    }
+  }
+
+  /** True when a waiting writer should pause before writing more. */
+  boolean congested() {
+    return queued > maxQueued / 2;
+  }
+
+  /** Closes the stream; the first reason wins. The owner hears of it once. */
+  void close(String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    onDrain = null;
+    switch (reason) {
+      case EVICTED -> hardClose();
+      case SHUTDOWN, UNAVAILABLE -> {
+        if (started && !response.ended()) {
+          response.end();
+        } else if (!started) {
+          Problems.send(response, 503, Problems.UNAVAILABLE, "Service unavailable",
+              "This node cannot serve streams right now; retry, possibly on another node.");
+        }
+      }
+      default -> {
+        // the client went away: nothing left to write
+      }
+    }
+    if (owner != null) {
+      owner.closed(reason);
+    }
+  }
+
+  /** Answers with a problem instead of a stream (before {@link #start}); the owner hears {@code reason}. */
+  void refuse(int status, String type, String title, String detail, String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Problems.send(response, status, type, title, detail);
+    if (owner != null) {
+      owner.closed(reason);
+    }
+  }
+
+  private void written(int len) {
+    queued -= len;
+    Runnable next = onDrain;
+    if (next != null && queued <= maxQueued / 4) {
+      onDrain = null;
+      next.run();
+    }
+  }
+
+  /**
+   * Drops the connection at once. {@code HttpConnection.close()} (and {@code Channel.close()}, which
+   * Vert.x's pipeline handler intercepts) is no use here: Vert.x 5 closes gracefully, behind the writes
+   * already queued, so for a client that stopped reading it would never happen and the node would keep
+   * holding the bytes (see {@code EvictionTest}). Closing from Vert.x's own handler context towards the
+   * socket fails the pending writes, frees their buffers and closes the socket now.
+   */
+  private void hardClose() {
+    if (request.version() == HttpVersion.HTTP_2) {
+      response.reset();
+    } else if (request.connection() instanceof ConnectionBase base) {
+      base.channelHandlerContext().close();
+    } else {
+      request.connection().close();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.herald.sse;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The sse verticle's meters: open streams (which also enforces {@code sse.maxStreams}), deliveries
+ * (events written to streams), evictions (G5) and events the node fan-out received in order.
+ */
+final class SseMetrics {
+  private final AtomicInteger open = new AtomicInteger();
+  private final Counter deliveries;
+  private final Counter evictions;
+  private final Counter fanoutEvents;
+
+  SseMetrics(MeterRegistry registry) {
+    Gauge.builder("herald.sse.streams", open, AtomicInteger::get).description("SSE streams open on this node")
+        .register(registry);
+    deliveries = Counter.builder("herald.sse.deliveries").description("Events written to SSE streams")
+        .register(registry);
+    evictions = Counter.builder("herald.sse.evictions")
+        .description("Streams closed because the client fell more than sse.maxQueuedBytes behind").register(registry);
+    fanoutEvents = Counter.builder("herald.sse.fanout.events")
+        .description("Channel events the node fan-out received and dispatched, each once").register(registry);
+  }
+
+  /** Takes a stream slot unless {@code max} streams are open. */
+  boolean tryOpen(int max) {
+    for (;;) {
+      int n = open.get();
+      if (n >= max) {
+        return false;
+      }
+      if (open.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void released() {
+    open.decrementAndGet();
+  }
+
+  int openStreams() {
+    return open.get();
+  }
+
+  void delivered(int n) {
+    if (n > 0) {
+      deliveries.increment(n);
+    }
+  }
+
+  void evicted() {
+    evictions.increment();
+  }
+
+  void fanoutEvent() {
+    fanoutEvents.increment();
+  }
+}

@@ -1,0 +1,73 @@
+package dev.herald.sse;
+
+import dev.herald.sse.api.StreamInfo;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stream that relays event-bus messages as SSE events without ids (the presence stream): same
+ * headers, first bytes, pings and eviction as a channel stream; live from the 200 on.
+ */
+final class TopicStream implements SseConnection.Owner {
+  private final NodeStreams node;
+  private final LoopStreams loop;
+  private final SseConnection connection;
+  private final List<LoopTopics.TopicSubscription> subs = new ArrayList<>();
+  private final Map<String, String> events;
+  private boolean live;
+  private boolean closed;
+  private StreamInfo info;
+
+  TopicStream(NodeStreams node, LoopStreams loop, SseConnection connection, Map<String, String> events) {
+    this.node = node;
+    this.loop = loop;
+    this.connection = connection;
+    this.events = Map.copyOf(events);
+  }
+
+  void open() {
+    connection.bind(this);
+    loop.attach(connection);
+    List<Future<Void>> ready = new ArrayList<>(events.size());
+    events.forEach((address, event) -> {
+      LoopTopics.TopicSubscription sub = new LoopTopics.TopicSubscription(this, LoopTopics.key(address, event));
+      subs.add(sub);
+      ready.add(loop.topics().join(address, event, sub));
+    });
+    Future.all(ready).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      if (ar.failed()) {
+        connection.refuse(503, Problems.UNAVAILABLE, "Service unavailable",
+            "The stream could not subscribe: " + ar.cause().getMessage(), SseConnection.UNAVAILABLE);
+        return;
+      }
+      connection.start(node.prelude());
+      if (!connection.isClosed()) {
+        live = true;
+        info = node.opened(connection.request(), List.of(), null, null);
+      }
+    });
+  }
+
+  void relay(Buffer frame) {
+    if (live) {
+      connection.write(frame);
+    }
+  }
+
+  @Override
+  public void closed(String reason) {
+    closed = true;
+    live = false;
+    for (LoopTopics.TopicSubscription sub : subs) {
+      loop.topics().leave(sub);
+    }
+    loop.detach(connection);
+    node.released(info, reason);
+  }
+}
