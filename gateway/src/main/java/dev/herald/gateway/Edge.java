@@ -1,0 +1,28 @@
+package dev.herald.gateway;
+
+import dev.herald.gateway.config.HeraldConfig;
+import dev.herald.heartbeat.api.PresenceClient;
+import dev.herald.replay.api.HistoryClient;
+import dev.herald.sse.api.SseStreams;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * What every {@link GatewayVerticle} instance of a node shares: the configuration, the typed
+ * event-bus clients, the node's stream endpoint and metrics, and the console files.
+ *
+ * @param streams          the node's stream endpoint, or {@code null} when this node does not run the sse role
+ * @param readinessAddress the node-local address {@link ReadinessVerticle} answers on
+ * @param consolePage      {@code webroot/index.html}, or {@code null} when it is not packaged
+ * @param consoleScript    {@code webroot/herald.js}, or {@code null} when it is not packaged
+ */
+record Edge(HeraldConfig config, String nodeId, PresenceClient presence, HistoryClient history, SseStreams streams,
+            PrometheusMeterRegistry registry, String readinessAddress, Buffer consolePage, Buffer consoleScript) {
+
+  /** Event-bus request timeout of the gateway's calls to the other verticles. */
+  static final long BUS_TIMEOUT_MS = 5_000;
+
+  boolean servesApi() {
+    return config.runs(HeraldConfig.Role.GATEWAY);
+  }
+}

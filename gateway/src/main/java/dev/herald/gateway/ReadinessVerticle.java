@@ -1,0 +1,150 @@
+package dev.herald.gateway;
+
+import dev.herald.heartbeat.api.PresenceClient;
+import dev.herald.heartbeat.api.SessionIds;
+import dev.herald.replay.api.HistoryClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the node's readiness on a node-local address: {@code {"status": "UP"|"DOWN", "checks":
+ * [{"name", "status", "detail"}]}} with the checks {@code cluster} (joined, or not clustered),
+ * {@code store} (the presence and history services answer from their stores) and {@code delivery}
+ * (a {@link DeliveryCanary} event published and received over this node's own HTTP stream). A result
+ * is reused for {@value #CACHE_MS} ms and concurrent probes share one run, so probes cannot flood.
+ */
+final class ReadinessVerticle extends VerticleBase {
+  static final long CHECK_TIMEOUT_MS = 2_000;
+  static final long CACHE_MS = 1_000;
+  private static final Logger LOG = LoggerFactory.getLogger(ReadinessVerticle.class);
+
+  private final Edge edge;
+  private final String canaryHost;
+  private final int port;
+  private HttpClient client;
+  private DeliveryCanary canary;
+  private JsonObject last;
+  private long lastAt;
+  private Future<JsonObject> running;
+  private Boolean wasReady;
+
+  /**
+   * @param canaryHost the host the canary stream connects to (this node's HTTP host; loopback for a wildcard)
+   * @param port       this node's bound HTTP port
+   */
+  ReadinessVerticle(Edge edge, String canaryHost, int port) {
+    this.edge = edge;
+    this.canaryHost = canaryHost;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (edge.streams() != null && edge.servesApi()) {
+      client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
+          new PoolOptions().setHttp1MaxSize(2));
+      canary = new DeliveryCanary(vertx, client, edge.history(), canaryHost, port, "herald.canary." + edge.nodeId());
+      canary.start();
+    }
+    return vertx.eventBus().<Object>localConsumer(edge.readinessAddress(), this::onProbe).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (canary != null) {
+      canary.stop();
+    }
+    return client == null ? Future.succeededFuture() : client.close();
+  }
+
+  private void onProbe(Message<Object> m) {
+    long now = System.currentTimeMillis();
+    if (last != null && now - lastAt < CACHE_MS) {
+      m.reply(last);
+      return;
+    }
+    if (running == null) {
+      running = run().andThen(ar -> {
+        running = null;
+        last = ar.result();
+        lastAt = System.currentTimeMillis();
+      });
+    }
+    running.onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(ar.result());
+      } else {
+        m.fail(500, "the readiness checks failed: " + ar.cause().getMessage());
+      }
+    });
+  }
+
+  private Future<JsonObject> run() {
+    Future<JsonObject> cluster = Future.succeededFuture(cluster());
+    Future<JsonObject> store = store();
+    Future<JsonObject> delivery = delivery();
+    return Future.join(cluster, store, delivery).transform(x -> {
+      JsonArray checks = new JsonArray().add(cluster.result()).add(store.result()).add(delivery.result());
+      boolean up = checks.stream().allMatch(c -> "UP".equals(((JsonObject) c).getString("status")));
+      if (wasReady == null || wasReady != up) {
+        LOG.info("node {} is {}: {}", edge.nodeId(), up ? "ready" : "not ready", checks.encode());
+        wasReady = up;
+      }
+      return Future.succeededFuture(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
+    });
+  }
+
+  private JsonObject cluster() {
+    if (!vertx.isClustered()) {
+      return check("cluster", true, "not clustered: a single node");
+    }
+    var manager = ((VertxInternal) vertx).clusterManager();
+    return manager.isActive()
+        ? check("cluster", true, "joined cluster with " + manager.getNodes().size() + " members")
+        : check("cluster", false, "not joined to the cluster");
+  }
+
+  /** The presence store answers a lookup of an unknown session, and the history store a read. */
+  private Future<JsonObject> store() {
+    PresenceClient presence = edge.presence();
+    HistoryClient history = edge.history();
+    Future<?> sessions = presence.get(SessionIds.newId());
+    Future<?> events = history.read("herald.canary." + edge.nodeId(), null, 1);
+    return Future.join(sessions, events).transform(x -> {
+      if (sessions.succeeded() && events.succeeded()) {
+        return Future.succeededFuture(check("store", true, "presence and history stores answer"));
+      }
+      StringBuilder why = new StringBuilder();
+      if (sessions.failed()) {
+        why.append("presence: ").append(Problems.from(sessions.cause(), "presence").detail());
+      }
+      if (events.failed()) {
+        why.append(why.length() > 0 ? "; " : "").append("history: ")
+            .append(Problems.from(events.cause(), "history").detail());
+      }
+      return Future.succeededFuture(check("store", false, why.toString()));
+    });
+  }
+
+  private Future<JsonObject> delivery() {
+    if (canary == null) {
+      return Future.succeededFuture(check("delivery", true, "not checked: this node serves no streams"));
+    }
+    return canary.check(CHECK_TIMEOUT_MS).transform(ar -> Future.succeededFuture(ar.succeeded()
+        ? check("delivery", true, "canary event received over " + canary.channel() + " in " + ar.result() + " ms")
+        : check("delivery", false, ar.cause().getMessage())));
+  }
+
+  private static JsonObject check(String name, boolean up, String detail) {
+    return new JsonObject().put("name", name).put("status", up ? "UP" : "DOWN").put("detail", detail);
+  }
+}

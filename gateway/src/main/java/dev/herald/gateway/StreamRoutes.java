@@ -1,0 +1,95 @@
+package dev.herald.gateway;
+
+import dev.herald.heartbeat.api.PresenceAddresses;
+import dev.herald.heartbeat.api.PresenceEvent;
+import dev.herald.replay.api.Names;
+import dev.herald.sse.api.SseStreams;
+import dev.herald.sse.api.StreamRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The SSE endpoints (SPEC §3): {@code GET /v1/stream} validates its channels and resume position and
+ * hands the connection to the node's {@link SseStreams} on the connection's own event loop;
+ * {@code GET /v1/presence/stream} relays presence events.
+ */
+final class StreamRoutes {
+  private final SseStreams streams;
+  private final int maxChannels;
+  private final Map<String, String> presenceTopics = new LinkedHashMap<>();
+
+  StreamRoutes(Edge edge) {
+    this.streams = edge.streams();
+    this.maxChannels = edge.config().sse().maxChannelsPerStream();
+    PresenceAddresses addresses = edge.presence().addresses();
+    for (PresenceEvent.Type type : PresenceEvent.Type.values()) {
+      presenceTopics.put(addresses.event(type), type.wire());
+    }
+  }
+
+  void mount(Routes router) {
+    router.get("/v1/stream").handler(this::stream);
+    router.get("/v1/presence/stream").handler(this::presence);
+  }
+
+  private void stream(RoutingContext ctx) {
+    StreamRequest request = parse(ctx);
+    requireStreams().open(ctx.request(), request);
+  }
+
+  private void presence(RoutingContext ctx) {
+    requireStreams().openTopic(ctx.request(), presenceTopics);
+  }
+
+  private SseStreams requireStreams() {
+    if (streams == null) {
+      throw Problem.unavailable("this node does not serve streams (its roles leave out sse); connect to a node "
+          + "that does");
+    }
+    return streams;
+  }
+
+  StreamRequest parse(RoutingContext ctx) {
+    Query query = Query.of(ctx);
+    List<String> channels = query.all("channel");
+    if (channels.isEmpty()) {
+      throw Problem.badRequest("no-channel", "a stream needs at least one channel: GET /v1/stream?channel=a");
+    }
+    if (channels.size() > maxChannels) {
+      throw Problem.badRequest("too-many-channels", "a stream follows at most " + maxChannels
+          + " channels (sse.maxChannelsPerStream); this one asks for " + channels.size());
+    }
+    Set<String> seen = new HashSet<>();
+    for (String channel : channels) {
+      String problem = Names.channelProblem(channel);
+      if (problem != null) {
+        throw Problem.invalidName(problem);
+      }
+      if (!seen.add(channel)) {
+        throw Problem.badRequest("duplicate-channel", "the channel '" + channel + "' is given twice; name each "
+            + "channel once");
+      }
+    }
+    String lastEventId = ctx.request().getHeader("Last-Event-ID");
+    String queryId = query.single("lastEventId");
+    if (lastEventId == null || lastEventId.isEmpty()) {
+      lastEventId = queryId == null || queryId.isEmpty() ? null : queryId;
+    }
+    boolean envelope = envelope(query.single("envelope"));
+    return new StreamRequest(channels, lastEventId, envelope, PresenceRoutes.sessionOf(ctx), null);
+  }
+
+  private static boolean envelope(String value) {
+    if (value == null || value.equals("0") || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("1") || value.equals("true")) {
+      return true;
+    }
+    throw Problem.invalidQuery("'envelope' must be 1 (data as {\"channel\", \"data\"}) or 0");
+  }
+}

@@ -1,0 +1,110 @@
+package dev.herald.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.herald.sse.testing.SseEvent;
+import dev.herald.sse.testing.SseTestClient;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** G2: when missed events are gone, the stream says so with {@code herald.gap} first, then goes on. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class GapTest {
+
+  private static SseEvent gap(String channel, String reason) {
+    return new SseEvent("herald.gap", new JsonObject().put("channel", channel).put("reason", reason).encode(), null, "");
+  }
+
+  private static void assertGap(String channel, String reason, SseEvent e) {
+    assertEquals("herald.gap", e.type(), e.toString());
+    assertEquals(new JsonObject(gap(channel, reason).data()), new JsonObject(e.data()));
+  }
+
+  @Test
+  void trimmedThenTheRetainedEventsThenLive(Vertx vertx) {
+    HeraldNode node = TestNode.start(vertx, Map.of("history.maxEvents", 5));
+    Api api = new Api(vertx, node.port());
+    String ch = "g2-trim";
+    String first = api.publish(ch, null, "0");
+    for (int i = 1; i <= 7; i++) {
+      api.publish(ch, null, Integer.toString(i));
+    }
+    SseTestClient c = Streams.live(vertx, node.port(), "/v1/stream?channel=" + ch, Map.of("Last-Event-ID", first));
+    api.publish(ch, null, "8");
+    List<SseEvent> events = Streams.events(c, 7);
+    assertGap(ch, "trimmed", events.get(0));
+    assertEquals(List.of("3", "4", "5", "6", "7", "8"), events.subList(1, 7).stream().map(SseEvent::data).toList());
+
+    SseTestClient bad = Streams.live(vertx, node.port(), "/v1/stream?channel=" + ch, Map.of("Last-Event-ID", "garbage"));
+    String live = api.publish(ch, null, "9");
+    List<SseEvent> badEvents = Streams.events(bad, 2);
+    assertGap(ch, "invalid-cursor", badEvents.get(0));
+    assertEquals(new SseEvent("message", "9", live, live), badEvents.get(1));
+    TestNode.await(c.awaitEvent(e -> live.equals(e.id()), Streams.WAIT));
+    assertEquals(2, bad.events().size());
+    Streams.close(c);
+    Streams.close(bad);
+    api.close();
+    TestNode.await(node.stop());
+  }
+
+  @Test
+  void expiredByAgeThenLive(Vertx vertx) {
+    HeraldNode node = TestNode.start(vertx, Map.of("history.maxAge", "3s"));
+    Api api = new Api(vertx, node.port());
+    String ch = "g2-age";
+    String first = api.publish(ch, null, "0");
+    api.publish(ch, null, "1");
+    waitUntil(vertx, () -> api.history(ch).getJsonArray("events").isEmpty());
+    String kept = api.publish(ch, null, "2");
+    SseTestClient c = Streams.live(vertx, node.port(), "/v1/stream?channel=" + ch + "&lastEventId=" + first, Map.of());
+    List<SseEvent> events = Streams.events(c, 2);
+    assertGap(ch, "expired", events.get(0));
+    assertEquals(new SseEvent("message", "2", kept, kept), events.get(1));
+    Streams.close(c);
+    api.close();
+    TestNode.await(node.stop());
+  }
+
+  @Test
+  void aStoreThatLostTheChannelIsAReset(Vertx vertx) {
+    HeraldNode before = TestNode.start(vertx, Map.of());
+    Api api = new Api(vertx, before.port());
+    String ch = "g2-reset";
+    String old = api.publish(ch, null, "0");
+    api.close();
+    TestNode.await(before.stop());
+    HeraldNode after = TestNode.start(vertx, Map.of());
+    api = new Api(vertx, after.port());
+    String fresh = api.publish(ch, null, "1");
+    SseTestClient c = Streams.live(vertx, after.port(), "/v1/stream?channel=" + ch, Map.of("Last-Event-ID", old));
+    List<SseEvent> events = Streams.events(c, 2);
+    assertGap(ch, "reset", events.get(0));
+    assertEquals(new SseEvent("message", "1", fresh, fresh), events.get(1));
+    Streams.close(c);
+    api.close();
+    TestNode.await(after.stop());
+  }
+
+  /** Polls {@code condition} every 100 ms from the test thread until it holds, for at most 20 s. */
+  static void waitUntil(Vertx vertx, java.util.function.BooleanSupplier condition) {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Promise<Void> tick = Promise.promise();
+      vertx.setTimer(100, t -> tick.complete());
+      TestNode.await(tick.future());
+    }
+  }
+}
