@@ -108,43 +108,15 @@ public final class MemoryHistoryStore implements HistoryStore {
    * none conflicts, else the batch's answer (nothing stored).
    */
   private List<Appended> conflicts(List<PublishRequest> requests, long now) {
-    Map<String, PublishRequest> seen = null;
-    boolean[] conflict = null;
-    for (int i = 0; i < requests.size(); i++) {
-      PublishRequest r = requests.get(i);
-      if (r.idempotencyKey() == null) {
-        continue;
+    return BatchConflicts.find(requests, (channel, key) -> {
+      Channel c = channels.get(channel);
+      if (c == null) {
+        return null;
       }
-      Channel c = channels.get(r.channel());
-      if (c != null) {
-        c.dropAged(now, maxAgeMs);
-      }
-      Entry first = c == null ? null : c.keys.get(r.idempotencyKey());
-      boolean clash;
-      if (first != null) {
-        clash = !same(first.event(), r);
-      } else {
-        if (seen == null) {
-          seen = new HashMap<>();
-        }
-        PublishRequest earlier = seen.putIfAbsent(r.channel() + '\n' + r.idempotencyKey(), r);
-        clash = earlier != null && !(Objects.equals(earlier.event(), r.event()) && JsonText.equal(earlier.data(), r.data()));
-      }
-      if (clash) {
-        if (conflict == null) {
-          conflict = new boolean[requests.size()];
-        }
-        conflict[i] = true;
-      }
-    }
-    if (conflict == null) {
-      return null;
-    }
-    List<Appended> out = new ArrayList<>(requests.size());
-    for (boolean x : conflict) {
-      out.add(new Appended(x ? Outcome.CONFLICT : Outcome.SKIPPED, null));
-    }
-    return out;
+      c.dropAged(now, maxAgeMs);
+      Entry first = c.keys.get(key);
+      return first == null ? null : first.event();
+    });
   }
 
   private Appended appendOne(PublishRequest r, long now) {
@@ -159,7 +131,7 @@ public final class MemoryHistoryStore implements HistoryStore {
       Entry first = c.keys.get(key);
       if (first != null) {
         // the pre-check guarantees equality here
-        return same(first.event(), r) ? new Appended(Outcome.DUPLICATE, first.event()) : new Appended(Outcome.CONFLICT, null);
+        return BatchConflicts.same(first.event().event(), first.event().data(), r) ? new Appended(Outcome.DUPLICATE, first.event()) : new Appended(Outcome.CONFLICT, null);
       }
     }
     StoredEvent e = new StoredEvent(r.channel(), c.epoch, c.nextSeq++, r.event(), r.data(), now);
@@ -173,10 +145,6 @@ public final class MemoryHistoryStore implements HistoryStore {
       c.drop(GapReason.TRIMMED);
     }
     return new Appended(Outcome.STORED, e);
-  }
-
-  private static boolean same(StoredEvent first, PublishRequest r) {
-    return Objects.equals(first.event(), r.event()) && JsonText.equal(first.data(), r.data());
   }
 
   @Override

@@ -1,0 +1,15 @@
+package dev.herald.replay;
+
+import java.io.IOException;
+
+/**
+ * The store contract against {@link RedisHistoryStore} on a real 3-master Redis Cluster, the client in
+ * cluster mode: every script touches one slot (the channel's hash tag).
+ */
+class RedisClusterHistoryStoreTest extends RedisHistoryStoreContract {
+
+  @Override
+  protected RedisFixture startRedis() throws IOException {
+    return RedisFixture.cluster();
+  }
+}
