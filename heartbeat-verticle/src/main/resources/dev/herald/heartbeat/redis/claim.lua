@@ -1,0 +1,18 @@
+-- Claims and removes, atomically, sessions of one shard last seen before a time: the purge's claim.
+-- Whatever the number of nodes purging at once, each session is answered to exactly one of them.
+-- KEYS[1] shard expiry  KEYS[2] shard ids
+-- ARGV[1] seenBefore (exclusive)  ARGV[2] at most this many  ARGV[3] the shard's session hash prefix
+-- (same hash tag, so the same slot as KEYS[1])
+-- Answers {{id, lastSeenAt, userId|nil, meta, connectedAt}, ...}.
+local found = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for i = 1, #found, 2 do
+  local id = found[i]
+  local key = ARGV[3] .. id
+  local f = redis.call('HMGET', key, 'u', 'm', 'c')
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('DEL', key)
+  out[#out + 1] = {id, tonumber(found[i + 1]), f[1], f[2], f[3]}
+end
+return out
