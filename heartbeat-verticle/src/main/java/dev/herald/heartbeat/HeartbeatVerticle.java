@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class HeartbeatVerticle extends VerticleBase {
   /** Sessions claimed per store call during a purge; a purge calls again while batches come back full. */
   public static final int PURGE_BATCH = 1000;
+  /** The sessions gauge is counted at most this often. */
+  static final long COUNT_INTERVAL_MS = 1000;
 
   private final PresenceStore store;
   private final PresenceOptions options;
@@ -46,6 +48,8 @@ public final class HeartbeatVerticle extends VerticleBase {
   private final AtomicBoolean timerPurgeRunning = new AtomicBoolean();
   private final AtomicBoolean countRunning = new AtomicBoolean();
   private final AtomicBoolean countAgain = new AtomicBoolean();
+  private final StoreTrouble trouble;
+  private long lastCountAt;
   private PresenceMetrics metrics;
   private long timerId = -1;
 
@@ -56,6 +60,7 @@ public final class HeartbeatVerticle extends VerticleBase {
     this.addresses = Objects.requireNonNull(addresses, "addresses");
     this.registry = Objects.requireNonNull(metrics, "metrics");
     this.log = LoggerFactory.getLogger(addresses.prefix() + ".heartbeat");
+    this.trouble = new StoreTrouble(log);
   }
 
   @Override
@@ -95,6 +100,7 @@ public final class HeartbeatVerticle extends VerticleBase {
       }
       reply.onComplete(ar -> {
         if (ar.succeeded()) {
+          trouble.answered();
           message.reply(ar.result());
         } else {
           fail(message, address, ar.cause());
@@ -105,12 +111,13 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   private void fail(Message<Object> message, String address, Throwable cause) {
     if (cause instanceof RequestFailure f) {
+      trouble.answered();
       message.fail(f.code(), f.getMessage());
     } else if (cause instanceof SessionLimitException) {
       log.warn("{}: {}", address, cause.getMessage());
       message.fail(PresenceFailure.UNAVAILABLE, cause.getMessage());
     } else {
-      log.warn("{}: the presence store failed: {}", address, String.valueOf(cause));
+      trouble.failed(address, cause);
       message.fail(PresenceFailure.UNAVAILABLE, "presence store unavailable: " + cause.getMessage());
     }
   }
@@ -199,7 +206,9 @@ public final class HeartbeatVerticle extends VerticleBase {
     purge().onComplete(ar -> {
       timerPurgeRunning.set(false);
       if (ar.failed()) {
-        log.warn("purge failed: {}", String.valueOf(ar.cause()));
+        trouble.failed("purge", ar.cause());
+      } else {
+        trouble.answered();
       }
     });
   }
@@ -234,13 +243,26 @@ public final class HeartbeatVerticle extends VerticleBase {
     vertx.eventBus().publish(addresses.event(PresenceEvent.Type.DISCONNECT), event.toJson());
   }
 
-  /** Refreshes the sessions gauge from the store; concurrent requests fold into one more count. */
+  /**
+   * Refreshes the sessions gauge from the store: concurrent requests fold into one more count, and
+   * counts run at most once per {@link #COUNT_INTERVAL_MS} (a count is 16 commands on Redis; it must not
+   * ride along with every connect).
+   */
   private void refreshCount() {
     countAgain.set(true);
     if (!countRunning.compareAndSet(false, true)) {
       return;
     }
+    long wait = lastCountAt + COUNT_INTERVAL_MS - System.currentTimeMillis();
+    if (wait > 0) {
+      vertx.setTimer(wait, id -> {
+        countRunning.set(false);
+        refreshCount();
+      });
+      return;
+    }
     countAgain.set(false);
+    lastCountAt = System.currentTimeMillis();
     store.count().onComplete(ar -> {
       if (ar.succeeded()) {
         metrics.sessions(ar.result());
