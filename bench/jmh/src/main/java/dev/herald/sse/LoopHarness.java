@@ -1,0 +1,167 @@
+package dev.herald.sse;
+
+import dev.herald.bench.jmh.Events;
+import dev.herald.replay.api.HistoryAddresses;
+import dev.herald.replay.api.HistoryClient;
+import dev.herald.sse.api.SseAddresses;
+import dev.herald.sse.api.SseOptions;
+import dev.herald.sse.api.StreamInfo;
+import dev.herald.sse.api.StreamListener;
+import dev.herald.sse.api.StreamRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One event loop's streams, as production builds them, without sockets: a real {@link Vertx} (one
+ * event loop), the real {@link NodeStreams}, {@link Fanout} and {@link LoopStreams}, and
+ * {@code streams} real {@link ChannelStream}s opened through their normal path (subscribe, 200, first
+ * bytes, live) whose responses are {@link CountingResponse}s. Each stream follows
+ * {@code channelsPerStream} channels ({@link Events#channel} 0..k-1) and has a position in every one
+ * (one event per channel is delivered during setup), so a multi-channel stream's id covers k channels.
+ *
+ * <p>{@link #deliver} calls {@link LoopStreams#deliver} on the caller's thread: the per-loop fan-out
+ * loop itself, minus the {@code runOnContext} hop that brings an event to the loop. Everything the loop
+ * thread did during setup happens-before it (the setup waits on it), and the loop thread then stays idle:
+ * the ping period is an hour and setup waits until the streams' catch-up reads are past
+ * ({@link ChannelStream#CATCH_UP_LAST_MS}; with no position yet they read nothing).
+ */
+final class LoopHarness implements AutoCloseable {
+  private static final long SETUP_TIMEOUT_S = 60;
+
+  private final Vertx vertx;
+  private final LoopStreams loop;
+  private final List<CountingResponse> responses;
+  private final int channelsPerStream;
+
+  private LoopHarness(Vertx vertx, LoopStreams loop, List<CountingResponse> responses, int channelsPerStream) {
+    this.vertx = vertx;
+    this.loop = loop;
+    this.responses = responses;
+    this.channelsPerStream = channelsPerStream;
+  }
+
+  /** Opens {@code streams} live streams of {@code channelsPerStream} channels each; takes about 5 s. */
+  static LoopHarness open(int streams, int channelsPerStream) throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+        .setInternalBlockingPoolSize(1));
+    try {
+      return build(vertx, streams, channelsPerStream);
+    } catch (Exception | Error e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  private static LoopHarness build(Vertx vertx, int streams, int channelsPerStream) throws Exception {
+    VertxInternal vi = (VertxInternal) vertx;
+    ContextInternal loopContext = vi.createEventLoopContext();
+    ContextInternal fanoutContext = vi.createEventLoopContext();
+    SseMetrics metrics = new SseMetrics(new SimpleMeterRegistry());
+    HistoryClient history = new HistoryClient(vertx.eventBus(), HistoryAddresses.DEFAULT, 5_000);
+    SseOptions options = new SseOptions(Duration.ofHours(1), Duration.ofSeconds(2), 1 << 20, 32, 1_000_000, false);
+    CountDownLatch opened = new CountDownLatch(streams);
+    StreamListener listener = new StreamListener() {
+      @Override
+      public void opened(StreamInfo stream) {
+        opened.countDown();
+      }
+
+      @Override
+      public void closed(StreamInfo stream, String reason) {
+        // a closed stream shows as missing writes in verify()
+      }
+    };
+    NodeStreams node = new NodeStreams(options, SseAddresses.DEFAULT, history, "bench", listener, metrics);
+    Fanout fanout = new Fanout(vertx, fanoutContext, history, metrics);
+    node.start(vertx, fanout);
+    LoopStreams loop = new LoopStreams(loopContext, fanout, metrics, options.pingInterval().toMillis());
+
+    List<String> channels = new ArrayList<>(channelsPerStream);
+    for (int i = 0; i < channelsPerStream; i++) {
+      channels.add(Events.channel(i));
+    }
+    StreamRequest request = new StreamRequest(channels, null, false, null, null);
+    List<CountingResponse> responses = new ArrayList<>(streams);
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    loopContext.runOnContext(v -> {
+      for (int i = 0; i < streams; i++) {
+        CountingResponse response = new CountingResponse();
+        responses.add(response);
+        SseConnection connection = new SseConnection(CountingResponse.requestFor(response), options.maxQueuedBytes());
+        new ChannelStream(node, loop, connection, request).open();
+      }
+      started.complete(null);
+    });
+    started.get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
+    if (!opened.await(SETUP_TIMEOUT_S, TimeUnit.SECONDS)) {
+      throw new TimeoutException((streams - opened.getCount()) + " of " + streams + " streams opened");
+    }
+    // Let the streams' catch-up timers (relative to the channels' registration) pass on the loop.
+    CompletableFuture<Void> quiet = new CompletableFuture<>();
+    loopContext.setTimer(ChannelStream.CATCH_UP_LAST_MS + 500, id -> quiet.complete(null));
+    quiet.get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
+
+    LoopHarness h = new LoopHarness(vertx, loop, responses, channelsPerStream);
+    for (int i = 0; i < channelsPerStream; i++) {
+      h.deliver(new EncodedEvent(Events.event(channels.get(i), Events.SEQ, "{\"seed\":true}")));
+    }
+    h.verify(0);
+    return h;
+  }
+
+  /** The per-loop delivery of one event to every stream of its channel on this loop. */
+  void deliver(EncodedEvent event) {
+    loop.deliver(event);
+  }
+
+  /** The last sequence number written to channel 0 during setup; deliver from the next one on. */
+  long lastSeq() {
+    return Events.SEQ;
+  }
+
+  /**
+   * Checks that every stream got its first bytes, the setup events and {@code delivered} more frames.
+   *
+   * @throws IllegalStateException naming the first stream that did not
+   */
+  void verify(long delivered) {
+    long expected = 1 + channelsPerStream + delivered;
+    for (int i = 0; i < responses.size(); i++) {
+      long got = responses.get(i).writes();
+      if (got != expected) {
+        throw new IllegalStateException("stream " + i + " of " + responses.size() + " has " + got
+            + " writes, expected " + expected);
+      }
+    }
+  }
+
+  /** Bytes written to all streams so far. */
+  long bytes() {
+    long sum = 0;
+    for (CountingResponse r : responses) {
+      sum += r.bytes();
+    }
+    return sum;
+  }
+
+  @Override
+  public void close() throws ExecutionException, TimeoutException {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while closing Vert.x", e);
+    }
+  }
+}
