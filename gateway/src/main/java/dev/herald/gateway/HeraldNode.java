@@ -1,12 +1,11 @@
 package dev.herald.gateway;
 
+import dev.herald.gateway.config.ConfigException;
 import dev.herald.gateway.config.HeraldConfig;
 import dev.herald.gateway.config.HeraldConfig.Role;
 import dev.herald.heartbeat.HeartbeatVerticle;
-import dev.herald.heartbeat.MemoryPresenceStore;
 import dev.herald.heartbeat.api.PresenceAddresses;
 import dev.herald.heartbeat.api.PresenceClient;
-import dev.herald.replay.MemoryHistoryStore;
 import dev.herald.replay.ReplayVerticle;
 import dev.herald.replay.api.HistoryAddresses;
 import dev.herald.replay.api.HistoryClient;
@@ -27,6 +26,7 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,20 +44,39 @@ public final class HeraldNode {
   private static final Logger LOG = LoggerFactory.getLogger(HeraldNode.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
+  /** How long a starting node waits for its Redis to answer before it gives up. */
+  static final long STORE_WAIT_MS = 10_000;
+  /**
+   * The {@code retry:} a draining node gives each stream before closing it; each stream adds a random
+   * jitter of up to as much again, so clients come back 250–500 ms later, spread, on another node.
+   */
+  static final Duration DRAIN_RETRY = Duration.ofMillis(250);
+  /**
+   * How long a draining node waits after withdrawing its services before it may leave: the time the
+   * other members take to hear that its consumers are gone and stop routing requests to it.
+   */
+  static final Duration WITHDRAW_GRACE = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final HeraldConfig config;
   private final String nodeId;
   private final PrometheusMeterRegistry metrics;
+  private final Stores stores;
   private final List<String> deployments = new ArrayList<>();
+  private final Drain drain = new Drain();
+  /** The heartbeat and replay deployments: a draining node withdraws them first. */
+  private final List<String> services = new ArrayList<>();
+  private SseStreams nodeStreams;
+  private Future<Void> drained;
   private int port;
   private boolean stopped;
 
-  private HeraldNode(Vertx vertx, HeraldConfig config, String nodeId, PrometheusMeterRegistry metrics) {
+  private HeraldNode(Vertx vertx, HeraldConfig config, String nodeId, PrometheusMeterRegistry metrics, Stores stores) {
     this.vertx = vertx;
     this.config = config;
     this.nodeId = nodeId;
     this.metrics = metrics;
+    this.stores = stores;
   }
 
   /**
@@ -65,9 +84,18 @@ public final class HeraldNode {
    * build cannot do, or when a verticle fails to deploy (what was deployed is undeployed again).
    */
   public static Future<HeraldNode> start(Vertx vertx, HeraldConfig config) {
-    if (!"memory".equals(config.store().type())) {
-      return Future.failedFuture(new IllegalArgumentException("store.type=" + config.store().type()
-          + ": the Redis store is not in this build yet; use store.type=memory"));
+    return start(vertx, config, newNodeId());
+  }
+
+  /**
+   * {@link #start(Vertx, HeraldConfig)} with a given node id: the one {@link ClusterSetup} announced to the
+   * other members, so their join and leave lines name this node as its own logs do.
+   */
+  public static Future<HeraldNode> start(Vertx vertx, HeraldConfig config, String nodeId) {
+    try {
+      ClusterRules.check(config, vertx.isClustered());
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
     }
     if (!"open".equals(config.auth().mode())) {
       return Future.failedFuture(new IllegalArgumentException("auth.mode=" + config.auth().mode()
@@ -79,8 +107,15 @@ public final class HeraldNode {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
-    HeraldNode node = new HeraldNode(vertx, config, newNodeId(), registry);
-    return node.deploy().transform(ar -> {
+    Stores stores;
+    try {
+      stores = Stores.create(vertx, config, registry);
+    } catch (RuntimeException e) {
+      registry.close();
+      return Future.failedFuture(e);
+    }
+    HeraldNode node = new HeraldNode(vertx, config, nodeId, registry, stores);
+    return stores.awaitReachable(STORE_WAIT_MS).compose(v -> node.deploy()).transform(ar -> {
       if (ar.succeeded()) {
         LOG.info("Herald node {} started: roles {}, HTTP on port {}", node.nodeId, config.roles(), node.port);
         return Future.succeededFuture(node);
@@ -100,13 +135,14 @@ public final class HeraldNode {
         ? new SseVerticle(config.sse(), new SseAddresses(prefix), history, nodeId, metrics,
             keepAlive)
         : null;
+    nodeStreams = sse == null ? null : sse.streams();
     Future<Void> chain = Future.succeededFuture();
     if (config.runs(Role.HEARTBEAT)) {
-      chain = chain.compose(v -> deploy(new HeartbeatVerticle(new MemoryPresenceStore(config.heartbeat().maxSessions()),
+      chain = chain.compose(v -> deploy(new HeartbeatVerticle(stores.presence(),
           config.heartbeat(), presence.addresses(), metrics)));
     }
     if (config.runs(Role.REPLAY)) {
-      chain = chain.compose(v -> deploy(new ReplayVerticle(new MemoryHistoryStore(config.history()), config.history(),
+      chain = chain.compose(v -> deploy(new ReplayVerticle(stores.history(), config.history(),
           history.addresses(), metrics)));
     }
     if (keepAlive != null) {
@@ -119,7 +155,7 @@ public final class HeraldNode {
         .compose(files -> {
           SseStreams streams = sse == null ? null : sse.streams();
           Edge edge = new Edge(config, nodeId, presence, history, streams, metrics,
-              prefix + ".gateway.ready." + nodeId, files[0], files[1]);
+              prefix + ".gateway.ready." + nodeId, files[0], files[1], drain);
           return deployGateways(edge);
         });
   }
@@ -145,6 +181,9 @@ public final class HeraldNode {
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {
     return vertx.deployVerticle(verticle).map(id -> {
       deployments.add(id);
+      if (verticle instanceof HeartbeatVerticle || verticle instanceof ReplayVerticle) {
+        services.add(id);
+      }
       return null;
     });
   }
@@ -166,13 +205,67 @@ public final class HeraldNode {
         ? "127.0.0.1" : host;
   }
 
-  private static String newNodeId() {
+  /** A new random node id: 10 characters of {@code a-z0-9}. */
+  static String newNodeId() {
     String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     StringBuilder b = new StringBuilder(10);
     for (int i = 0; i < 10; i++) {
       b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
     }
     return b.toString();
+  }
+
+  /**
+   * Drains the node (SPEC §6): {@code /health/ready} answers 503 from now on and new streams get a 503
+   * problem; the open streams are each told {@code retry:} {@link #DRAIN_RETRY} (plus jitter) and closed,
+   * spread evenly over {@code cluster.drainWindow} on a clustered node (at once on a single node, which
+   * has nowhere to send its clients), so their clients reconnect to other nodes without a stampede and
+   * resume from their last id. Sessions live in the store, so they stay connected. A clustered node also
+   * withdraws its heartbeat and replay services at once (the other members serve those requests, and
+   * this node's own gateway reaches them over the bus), at least {@link #WITHDRAW_GRACE} before the drain
+   * completes, so no member still sends it requests when it leaves. Completes when every stream is
+   * closed; {@link #stop()} then undeploys the rest and the caller closes Vert.x, leaving the cluster.
+   * Calling it again returns the same drain.
+   */
+  public Future<Void> drain() {
+    if (drained != null) {
+      return drained;
+    }
+    drain.begin();
+    Duration window = vertx.isClustered() ? config.cluster().drainWindow() : Duration.ZERO;
+    int open = nodeStreams == null ? 0 : nodeStreams.openStreams();
+    LOG.info("Herald node {} draining: not ready, no new streams, {} open streams closed over {} ms", nodeId, open,
+        window.toMillis());
+    long began = System.nanoTime();
+    Future<Void> withdrawn = vertx.isClustered() ? withdrawServices() : Future.succeededFuture();
+    Future<Void> closing = nodeStreams == null ? Future.succeededFuture() : nodeStreams.drain(window, DRAIN_RETRY);
+    drained = Future.join(withdrawn, closing).<Void>mapEmpty().andThen(ar -> LOG.info("Herald node {} drained {} "
+        + "streams in {} ms", nodeId, open, Duration.ofNanos(System.nanoTime() - began).toMillis()));
+    return drained;
+  }
+
+  /** Undeploys the heartbeat and replay verticles, then waits {@link #WITHDRAW_GRACE}. */
+  private Future<Void> withdrawServices() {
+    List<Future<Void>> undeployed = new ArrayList<>();
+    for (String id : services) {
+      deployments.remove(id);
+      undeployed.add(vertx.undeploy(id));
+    }
+    int n = services.size();
+    services.clear();
+    if (n == 0) {
+      return Future.succeededFuture();
+    }
+    return Future.join(undeployed).transform(ar -> {
+      LOG.info("Herald node {} withdrew its presence and history services from the cluster{}", nodeId,
+          ar.succeeded() ? "" : " (" + ar.cause().getMessage() + ")");
+      return vertx.timer(WITHDRAW_GRACE.toMillis()).<Void>mapEmpty();
+    });
+  }
+
+  /** True once {@link #drain()} began. */
+  public boolean draining() {
+    return drain.active();
   }
 
   /** Undeploys everything this node deployed, newest first, and closes its metrics. */
@@ -186,7 +279,7 @@ public final class HeraldNode {
       String id = deployments.get(i);
       chain = chain.eventually(() -> vertx.undeploy(id));
     }
-    return chain.eventually(() -> {
+    return chain.eventually(stores::close).eventually(() -> {
       metrics.close();
       LOG.info("Herald node {} stopped", nodeId);
       return Future.succeededFuture();

@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +18,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The program: {@code java -jar gateway/target/herald.jar [--config FILE] [--KEY=VALUE …]} (SPEC §6).
- * Reads the configuration, starts one node, logs one line with its URL when it is ready, and stops
- * the node cleanly on SIGTERM / Ctrl-C. When it cannot start it prints one line saying why and exits
- * non-zero: {@value #BAD_CONFIG} for a bad configuration or command line, {@value #CANNOT_START} when
- * the node fails to start (a port in use, …).
+ * Reads the configuration, starts one node (joining the cluster first with {@code cluster.enabled}),
+ * logs one line with its URL when it is ready, and on SIGTERM / Ctrl-C drains it ({@link HeraldNode#drain()}:
+ * not ready, no new streams, open streams sent elsewhere over {@code cluster.drainWindow}), stops it,
+ * closes Vert.x (leaving the cluster) and exits 0. When it cannot start it prints one line saying why and
+ * exits non-zero: {@value #BAD_CONFIG} for a bad configuration or command line, {@value #CANNOT_START}
+ * when the node fails to start (a port in use, …).
  */
 public final class Main {
   /** Exit code: the node failed to start. */
@@ -40,7 +41,10 @@ public final class Main {
     Launch launch = launch(args, System.getenv(), System.out, System.err);
     if (launch.running() != null) {
       Running running = launch.running();
-      Runtime.getRuntime().addShutdownHook(new Thread(running::stopAndWait, "herald-shutdown"));
+      // Hazelcast's own hook is off (ClusterSetup): this one drains, leaves the cluster cleanly, then
+      // ends the JVM with 0 (a plain SIGTERM exit would be 143) or 1 when the stop did not finish in time.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(running.stopAndWait()
+          ? 0 : CANNOT_START), "herald-shutdown"));
     } else if (launch.exitCode() != 0) {
       System.exit(launch.exitCode());
     }
@@ -77,9 +81,9 @@ public final class Main {
       return url;
     }
 
-    /** Stops the node (draining its streams) and closes Vert.x. */
+    /** Drains the node, stops it and closes Vert.x (leaving the cluster). */
     public Future<Void> stop() {
-      return node.stop().transform(ar -> {
+      return node.drain().eventually(node::stop).transform(ar -> {
         if (ar.failed()) {
           log(config).warn("node {} did not stop cleanly: {}", node.nodeId(), ar.cause().getMessage());
         }
@@ -87,18 +91,21 @@ public final class Main {
       });
     }
 
-    /** {@link #stop()} and wait for it, bounded (the JVM shutdown hook). */
-    void stopAndWait() {
+    /** {@link #stop()} and wait for it, bounded (the JVM shutdown hook); true when it stopped cleanly in time. */
+    boolean stopAndWait() {
       Logger log = log(config);
       log.info("Herald stopping (node {})", node.nodeId());
       Duration bound = config.cluster().drainWindow().plus(STOP_GRACE);
       try {
         stop().toCompletionStage().toCompletableFuture().get(bound.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Herald stopped (node {})", node.nodeId());
+        return true;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return false;
       } catch (ExecutionException | TimeoutException e) {
         log.warn("Herald did not stop within {} ms: {}", bound.toMillis(), String.valueOf(e.getMessage()));
+        return false;
       }
     }
   }
@@ -121,9 +128,26 @@ public final class Main {
       err.println("herald: " + e.getMessage());
       return new Launch(BAD_CONFIG, null);
     }
-    Vertx vertx = Vertx.vertx();
+    String nodeId = HeraldNode.newNodeId();
+    Vertx vertx;
+    if (config.cluster().enabled()) {
+      try {
+        vertx = ClusterSetup.start(config.cluster(), nodeId).toCompletionStage().toCompletableFuture()
+            .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        err.println("herald: cannot start: interrupted");
+        return new Launch(CANNOT_START, null);
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        err.println("herald: cannot start: " + explainCluster(cause, config));
+        return new Launch(CANNOT_START, null);
+      }
+    } else {
+      vertx = Vertx.vertx();
+    }
     try {
-      HeraldNode node = HeraldNode.start(vertx, config).toCompletionStage().toCompletableFuture()
+      HeraldNode node = HeraldNode.start(vertx, config, nodeId).toCompletionStage().toCompletableFuture()
           .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       String url = readyUrl(config.http().host(), node.port());
       log(config).info("Herald ready at {} (node {})", url, node.nodeId());
@@ -145,22 +169,14 @@ public final class Main {
     }
   }
 
-  /** Refuses, naming the key, the settings whose implementation is not in this build. */
+  /**
+   * Refuses, naming the key, the settings whose implementation is not in this build, and the roles and
+   * cluster settings that cannot run together ({@link ClusterRules}) — before any port is taken.
+   */
   static void refuseWhatThisBuildLacks(HeraldConfig config) {
-    if (config.cluster().enabled()) {
-      throw new ConfigException("cluster.enabled", "cluster.enabled=true: clustering is not in this build yet; "
-          + "run a single node (cluster.enabled=false)");
-    }
+    ClusterRules.checkLaunch(config);
     if (config.auth().mode().equals("jwt")) {
       throw new ConfigException("auth.mode", "auth.mode=jwt: JWT auth is not in this build yet; use auth.mode=open");
-    }
-    if (config.store().type().equals("redis")) {
-      throw new ConfigException("store.type", "store.type=redis: the Redis store is not in this build yet; "
-          + "use store.type=memory");
-    }
-    if (!config.roles().equals(EnumSet.allOf(HeraldConfig.Role.class))) {
-      throw new ConfigException("roles", "roles=" + config.roles().toString().toLowerCase(java.util.Locale.ROOT)
-          + ": a node that is not clustered must run every role (heartbeat,sse,replay,gateway)");
     }
   }
 
@@ -169,6 +185,27 @@ public final class Main {
     String h = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "localhost"
         : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     return "http://" + h + ":" + port + "/";
+  }
+
+  /** One line saying why the node could not join its cluster. */
+  static String explainCluster(Throwable e, HeraldConfig config) {
+    HeraldConfig.Cluster c = config.cluster();
+    Throwable root = e;
+    String all = String.valueOf(e.getMessage());
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+      all += " " + root.getMessage();
+    }
+    if (root instanceof BindException || all.contains("bind") || all.contains("Address already in use")) {
+      return "cannot listen on cluster.port " + c.port() + " or cluster.busPort " + c.busPort() + " on cluster.host "
+          + c.host() + " (in use, or not an address of this machine; choose others with --cluster.port, "
+          + "--cluster.busPort, --cluster.host)";
+    }
+    if (e instanceof TimeoutException) {
+      return "the node did not join cluster '" + c.name() + "' within " + START_TIMEOUT.toSeconds() + " s";
+    }
+    return "cannot join cluster '" + c.name() + "': " + (root.getClass().getSimpleName() + ": "
+        + root.getMessage()).replace('\n', ' ');
   }
 
   /** One line saying why the node did not start. */

@@ -46,8 +46,12 @@ final class OpsRoutes {
   }
 
   private void ready(RoutingContext ctx) {
+    if (edge.drain().active()) {
+      Responses.json(ctx, 503, edge.drain().readiness(edge.nodeId()));
+      return;
+    }
     vertx.eventBus().<JsonObject>request(edge.readinessAddress(), null,
-            new DeliveryOptions().setSendTimeout(ReadinessVerticle.CHECK_TIMEOUT_MS + 2_000).setLocalOnly(true))
+            new DeliveryOptions().setSendTimeout(2 * ReadinessVerticle.CHECK_TIMEOUT_MS + 2_000).setLocalOnly(true))
         .onSuccess(m -> Responses.json(ctx, "UP".equals(m.body().getString("status")) ? 200 : 503, m.body()))
         .onFailure(e -> Responses.json(ctx, 503, new JsonObject().put("status", "DOWN").put("checks",
             new JsonArray().add(new JsonObject().put("name", "readiness").put("status", "DOWN")

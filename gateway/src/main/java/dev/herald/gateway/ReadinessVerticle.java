@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * Answers the node's readiness on a node-local address: {@code {"status": "UP"|"DOWN", "checks":
  * [{"name", "status", "detail"}]}} with the checks {@code cluster} (joined, or not clustered),
  * {@code store} (the presence and history services answer from their stores) and {@code delivery}
- * (a {@link DeliveryCanary} event published and received over this node's own HTTP stream). A result
- * is reused for {@value #CACHE_MS} ms and concurrent probes share one run, so probes cannot flood.
+ * (a {@link DeliveryCanary} event published and received over this node's own HTTP stream). Runs are
+ * one at a time, at most one per {@value #CACHE_MS} ms, so probes cannot flood; once a first result
+ * exists a probe is answered at once with the latest one (a stale one starts the next run), so a slow
+ * check never makes a probe time out. In a cluster a failing store or delivery check is tried once
+ * more before it counts: its request may have gone to a member that died a moment ago.
  */
 final class ReadinessVerticle extends VerticleBase {
   static final long CHECK_TIMEOUT_MS = 2_000;
@@ -68,24 +71,37 @@ final class ReadinessVerticle extends VerticleBase {
 
   private void onProbe(Message<Object> m) {
     long now = System.currentTimeMillis();
-    if (last != null && now - lastAt < CACHE_MS) {
+    if (last != null) {
+      // Once there is a result, a probe never waits for a run: a run may wait out a request to a member
+      // that just died, and a Kubernetes probe times out after 1 s by default. A stale result starts a
+      // new run, whose result the next probe gets.
       m.reply(last);
+      if (now - lastAt >= CACHE_MS) {
+        refresh();
+      }
       return;
     }
-    if (running == null) {
-      running = run().andThen(ar -> {
-        running = null;
-        last = ar.result();
-        lastAt = System.currentTimeMillis();
-      });
-    }
-    running.onComplete(ar -> {
+    refresh().onComplete(ar -> {
       if (ar.succeeded()) {
         m.reply(ar.result());
       } else {
         m.fail(500, "the readiness checks failed: " + ar.cause().getMessage());
       }
     });
+  }
+
+  /** The run in progress, or a new one; its result becomes {@code last}. */
+  private Future<JsonObject> refresh() {
+    if (running == null) {
+      running = run().andThen(ar -> {
+        running = null;
+        if (ar.succeeded()) {
+          last = ar.result();
+          lastAt = System.currentTimeMillis();
+        }
+      });
+    }
+    return running;
   }
 
   private Future<JsonObject> run() {
@@ -103,20 +119,35 @@ final class ReadinessVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Joined: the cluster manager is active and lists this node as a member. Hazelcast's own
+   * {@code ClusterHealthCheck} is not used: it reads DOWN while partitions migrate after any member
+   * joins or leaves, which would take every node out of service whenever the cluster changes.
+   */
   private JsonObject cluster() {
     if (!vertx.isClustered()) {
       return check("cluster", true, "not clustered: a single node");
     }
     var manager = ((VertxInternal) vertx).clusterManager();
-    return manager.isActive()
+    return ClusterSetup.joined(vertx)
         ? check("cluster", true, "joined cluster with " + manager.getNodes().size() + " members")
-        : check("cluster", false, "not joined to the cluster");
+        : check("cluster", false, "not joined to the cluster (this node is not among its members)");
+  }
+
+  /**
+   * The store check, and in a cluster once more when it fails: a request may have gone to a member that
+   * died a moment ago and is not yet out of the cluster (it waits out its timeout); the second goes to
+   * another member (round robin), so one lost request does not take this node out of service.
+   */
+  private Future<JsonObject> store() {
+    return store(CHECK_TIMEOUT_MS).compose(r -> isUp(r) || !vertx.isClustered()
+        ? Future.succeededFuture(r) : store(CHECK_TIMEOUT_MS));
   }
 
   /** The presence store answers a lookup of an unknown session, and the history store a read. */
-  private Future<JsonObject> store() {
-    PresenceClient presence = edge.presence();
-    HistoryClient history = edge.history();
+  private Future<JsonObject> store(long timeoutMs) {
+    PresenceClient presence = new PresenceClient(vertx.eventBus(), edge.presence().addresses(), timeoutMs);
+    HistoryClient history = new HistoryClient(vertx.eventBus(), edge.history().addresses(), timeoutMs);
     Future<?> sessions = presence.get(SessionIds.newId());
     Future<?> events = history.read("herald.canary." + edge.nodeId(), null, 1);
     return Future.join(sessions, events).transform(x -> {
@@ -135,7 +166,16 @@ final class ReadinessVerticle extends VerticleBase {
     });
   }
 
+  /** The delivery check, in a cluster once more when it fails (as {@link #store()}: its publish may have been lost). */
   private Future<JsonObject> delivery() {
+    return deliveryOnce().compose(r -> isUp(r) || !vertx.isClustered() ? Future.succeededFuture(r) : deliveryOnce());
+  }
+
+  private static boolean isUp(JsonObject check) {
+    return "UP".equals(check.getString("status"));
+  }
+
+  private Future<JsonObject> deliveryOnce() {
     if (canary == null) {
       return Future.succeededFuture(check("delivery", true, "not checked: this node serves no streams"));
     }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** G2: when missed events are gone, the stream says so with {@code herald.gap} first, then goes on. */
+/**
+ * G2: when missed events are gone, the stream says so with {@code herald.gap} first, then goes on.
+ * {@link RedisGapTest} runs the same tests on the Redis store.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class GapTest {
@@ -31,7 +34,7 @@ class GapTest {
 
   @Test
   void trimmedThenTheRetainedEventsThenLive(Vertx vertx) {
-    HeraldNode node = TestNode.start(vertx, Map.of("history.maxEvents", 5));
+    HeraldNode node = node(vertx, Map.of("history.maxEvents", 5));
     Api api = new Api(vertx, node.port());
     String ch = "g2-trim";
     String first = api.publish(ch, null, "0");
@@ -59,7 +62,7 @@ class GapTest {
 
   @Test
   void expiredByAgeThenLive(Vertx vertx) {
-    HeraldNode node = TestNode.start(vertx, Map.of("history.maxAge", "3s"));
+    HeraldNode node = node(vertx, Map.of("history.maxAge", "3s"));
     Api api = new Api(vertx, node.port());
     String ch = "g2-age";
     String first = api.publish(ch, null, "0");
@@ -77,13 +80,14 @@ class GapTest {
 
   @Test
   void aStoreThatLostTheChannelIsAReset(Vertx vertx) {
-    HeraldNode before = TestNode.start(vertx, Map.of());
+    HeraldNode before = node(vertx, Map.of());
     Api api = new Api(vertx, before.port());
     String ch = "g2-reset";
     String old = api.publish(ch, null, "0");
     api.close();
     TestNode.await(before.stop());
-    HeraldNode after = TestNode.start(vertx, Map.of());
+    loseTheStore();
+    HeraldNode after = node(vertx, Map.of());
     api = new Api(vertx, after.port());
     String fresh = api.publish(ch, null, "1");
     SseTestClient c = Streams.live(vertx, after.port(), "/v1/stream?channel=" + ch, Map.of("Last-Event-ID", old));
@@ -93,6 +97,15 @@ class GapTest {
     Streams.close(c);
     api.close();
     TestNode.await(after.stop());
+  }
+
+  /** Starts the node under test; a store variant overrides it to put its store under the node. */
+  HeraldNode node(Vertx vertx, Map<String, ?> overrides) {
+    return TestNode.start(vertx, overrides);
+  }
+
+  /** Makes the store lose everything between two nodes: nothing to do in memory, where a new node starts empty. */
+  void loseTheStore() {
   }
 
   /** Polls {@code condition} every 100 ms from the test thread until it holds, for at most 20 s. */

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * G3 on one node: every connect gets exactly one disconnect, while purges run concurrently (the
  * node's own and many {@code POST /v1/sessions/purge}) and stops race the sessions' expiry.
+ * {@link RedisPresenceRaceTest} runs the same test on the Redis store.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -38,7 +39,7 @@ class PresenceRaceTest {
 
   @Test
   void oneDisconnectPerConnectWhilePurgesAndStopsRace(Vertx vertx) {
-    HeraldNode node = TestNode.start(vertx, Map.of("heartbeat.beatDelay", "100ms", "heartbeat.expireDelay", "400ms",
+    HeraldNode node = node(vertx, Map.of("heartbeat.beatDelay", "100ms", "heartbeat.expireDelay", "400ms",
         "heartbeat.purgeDelay", "100ms"));
     Api api = new Api(vertx, node.port());
     PresenceAddresses addresses = new PresenceAddresses("herald");
@@ -90,6 +91,11 @@ class PresenceRaceTest {
     Streams.close(stream);
     api.close();
     TestNode.await(node.stop());
+  }
+
+  /** Starts the node under test; a store variant overrides it to put its store under the node. */
+  HeraldNode node(Vertx vertx, Map<String, ?> overrides) {
+    return TestNode.start(vertx, overrides);
   }
 
   /** Stops half of the sessions around their expiry while ten purges at a time run, every 40 ms, for 1.2 s. */

@@ -25,11 +25,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** G1: joined across reconnects that carry the last id seen, a stream gets every event once, in order. */
+/**
+ * G1: joined across reconnects that carry the last id seen, a stream gets every event once, in order.
+ * {@link RedisResumeTest} runs the same tests on the Redis store.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ResumeTest {
-  private static TestNode.Running it;
+  /** The node under test (set by {@code start}, which a store variant hides with its own). */
+  static TestNode.Running it;
 
   @BeforeAll
   static void start(Vertx vertx) {

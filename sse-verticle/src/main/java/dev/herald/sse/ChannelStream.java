@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +26,21 @@ import org.slf4j.LoggerFactory;
  * some is gone). Then the queued live events are written, dropping those at or below what was already
  * written for their channel, and the stream is {@code LIVE}. Queued bytes count against
  * {@code sse.maxQueuedBytes} like written ones.
+ *
+ * <p>Catch-up (clusters): when this node's consumer of a channel is newly registered, the other nodes
+ * learn of it a moment later (Hazelcast spreads the registration, and each node's event-bus routing
+ * updates after it), and events they publish meanwhile do not come here. A stream that joins such a
+ * channel therefore reads the channel's history after its position again {@value #CATCH_UP_FIRST_MS} ms
+ * and {@value #CATCH_UP_LAST_MS} ms after that registration, writing what the bus did not bring (the
+ * positions drop what it did). A later live event would reveal such a hole too, but on a channel that
+ * then goes quiet nothing else would. Streams without a position in a channel (live only) skip it.
  */
 final class ChannelStream implements SseConnection.Owner {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelStream.class);
   private static final int PAGE = 200;
+  /** After a channel's consumer registered, when a stream that joined it reads its history again (ms). */
+  static final long CATCH_UP_FIRST_MS = 1_000;
+  static final long CATCH_UP_LAST_MS = 4_000;
 
   enum State { OPENING, REPLAYING, LIVE, CLOSED }
 
@@ -47,6 +59,7 @@ final class ChannelStream implements SseConnection.Owner {
   private ArrayDeque<Queued> queue = new ArrayDeque<>();
   private long queuedBytes;
   private StreamInfo info;
+  private boolean catchingUp;
 
   ChannelStream(NodeStreams node, LoopStreams loop, SseConnection connection, StreamRequest request) {
     this.node = node;
@@ -135,6 +148,7 @@ final class ChannelStream implements SseConnection.Owner {
   }
 
   private void goLive() {
+    scheduleCatchUp();
     ArrayDeque<Queued> pending = queue;
     queue = null;
     queuedBytes = 0;
@@ -151,6 +165,61 @@ final class ChannelStream implements SseConnection.Owner {
     node.metrics().delivered(delivered);
   }
 
+  // ---- catch-up after a fresh registration ----
+
+  /** Schedules the catch-up reads of the channels whose consumer on this node is newly registered. */
+  private void scheduleCatchUp() {
+    long now = System.nanoTime();
+    long youngest = 0;
+    for (int i = 0; i < subs.length; i++) {
+      long at = loop.registeredAt(positions.channel(i));
+      if (at != 0 && now - at < TimeUnit.MILLISECONDS.toNanos(CATCH_UP_LAST_MS)) {
+        youngest = youngest == 0 ? at : Math.max(youngest, at);
+      }
+    }
+    if (youngest == 0) {
+      return;
+    }
+    for (long offset : new long[] {CATCH_UP_FIRST_MS, CATCH_UP_LAST_MS}) {
+      long delayMs = TimeUnit.NANOSECONDS.toMillis(youngest + TimeUnit.MILLISECONDS.toNanos(offset) - now);
+      loop.context().setTimer(Math.max(1, delayMs), id -> catchUp());
+    }
+  }
+
+  /** Reads, for each fresh channel this stream has a position in, the history after that position. */
+  private void catchUp() {
+    if (state != State.LIVE || catchingUp) {
+      return;
+    }
+    long now = System.nanoTime();
+    boolean[] read = new boolean[subs.length];
+    String[] after = new String[subs.length];
+    boolean any = false;
+    for (int i = 0; i < subs.length; i++) {
+      long at = loop.registeredAt(positions.channel(i));
+      boolean fresh = at != 0 && now - at < TimeUnit.MILLISECONDS.toNanos(CATCH_UP_LAST_MS + 1_000);
+      if (fresh && positions.known(i)) {
+        read[i] = true;
+        after[i] = positions.after(i);
+        any = true;
+      }
+    }
+    if (!any) {
+      return;
+    }
+    catchingUp = true;
+    Promise<Void> done = Promise.promise();
+    replayChannel(0, read, after, done);
+    done.future().onComplete(ar -> {
+      catchingUp = false;
+      if (ar.failed() && state != State.CLOSED) {
+        LOG.warn("stream {}: catch-up read failed ({}); closing so the client resumes", info.streamId(),
+            ar.cause().getMessage());
+        connection.close(SseConnection.UNAVAILABLE);
+      }
+    });
+  }
+
   // ---- replay ----
 
   /** Resolves the starting point and writes what the client missed, channel after channel. */
@@ -163,6 +232,9 @@ final class ChannelStream implements SseConnection.Owner {
     boolean[] replay = new boolean[subs.length];
     if (StreamRequest.EARLIEST.equals(last)) {
       Arrays.fill(replay, true);
+      for (int i = 0; i < subs.length; i++) {
+        positions.startAtBeginning(i);
+      }
     } else {
       Cursor cursor;
       try {
@@ -177,7 +249,7 @@ final class ChannelStream implements SseConnection.Owner {
       for (int i = 0; i < subs.length; i++) {
         if (found[i] != null) {
           replay[i] = true;
-          after[i] = Cursor.encode(List.of(found[i]));
+          after[i] = positions.after(i);
         }
       }
     }
@@ -238,6 +310,9 @@ final class ChannelStream implements SseConnection.Owner {
       }
       if (deliver(index, new EncodedEvent(events.get(k)), false)) {
         node.metrics().delivered(1);
+        if (catchingUp) {
+          node.metrics().caughtUp();
+        }
       }
     }
     if (state == State.CLOSED) {

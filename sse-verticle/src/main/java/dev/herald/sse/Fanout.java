@@ -42,6 +42,8 @@ final class Fanout {
     final List<LoopStreams> loops = new ArrayList<>(4);
     final MessageConsumer<StoredEvent> consumer;
     boolean filling;
+    /** System.nanoTime() when the consumer's registration completed (0 before). */
+    long registeredAt;
 
     Feed(String channel) {
       this.channel = channel;
@@ -59,10 +61,12 @@ final class Fanout {
 
   /**
    * Adds {@code loop}'s interest in {@code channel} (called on that loop). The future completes on
-   * the loop once the channel's consumer is registered (cluster-wide), so live delivery is in place.
+   * the loop once the channel's consumer is registered (cluster-wide), so live delivery is in place,
+   * with the {@code System.nanoTime()} at which that registration completed: for a short while after
+   * it, other nodes may not route the channel's events here yet (see {@link ChannelStream}).
    */
-  Future<Void> subscribe(String channel, LoopStreams loop) {
-    Promise<Void> ready = Promise.promise();
+  Future<Long> subscribe(String channel, LoopStreams loop) {
+    Promise<Long> ready = Promise.promise();
     context.runOnContext(v -> {
       if (closed) {
         loop.context().runOnContext(x -> ready.fail("the sse verticle is stopping"));
@@ -76,7 +80,20 @@ final class Fanout {
         LOG.debug("fan-out consumes channel {}", channel);
       }
       feed.loops.add(loop);
-      feed.consumer.completion().onComplete(ar -> loop.context().runOnContext(x -> ready.handle(ar)));
+      Feed joined = feed;
+      feed.consumer.completion().onComplete(ar -> {
+        if (ar.succeeded() && joined.registeredAt == 0) {
+          joined.registeredAt = System.nanoTime();
+        }
+        long at = joined.registeredAt;
+        loop.context().runOnContext(x -> {
+          if (ar.succeeded()) {
+            ready.complete(at);
+          } else {
+            ready.fail(ar.cause());
+          }
+        });
+      });
     });
     return ready.future();
   }

@@ -1,10 +1,14 @@
 package dev.herald.sse;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -32,6 +36,8 @@ final class LoopStreams {
   private static final class ChannelEntry {
     final StreamSet<Subscription> subs = new StreamSet<>();
     Future<Void> ready;
+    /** System.nanoTime() when the node's consumer of the channel was registered; 0 until then. */
+    long registeredAt;
   }
 
   private final ContextInternal context;
@@ -68,12 +74,25 @@ final class LoopStreams {
   Future<Void> join(String channel, Subscription sub) {
     ChannelEntry entry = channels.get(channel);
     if (entry == null) {
-      entry = new ChannelEntry();
+      ChannelEntry created = new ChannelEntry();
+      entry = created;
       channels.put(channel, entry);
-      entry.ready = fanout.subscribe(channel, this);
+      entry.ready = fanout.subscribe(channel, this).map(at -> {
+        created.registeredAt = at;
+        return null;
+      });
     }
     entry.subs.add(sub);
     return entry.ready;
+  }
+
+  /**
+   * When the node's consumer of {@code channel} was registered (System.nanoTime()), or 0 when this loop
+   * does not follow it (yet).
+   */
+  long registeredAt(String channel) {
+    ChannelEntry entry = channels.get(channel);
+    return entry == null ? 0 : entry.registeredAt;
   }
 
   /** Removes a stream's interest; the last one of this loop releases the channel at the fan-out. */
@@ -135,6 +154,57 @@ final class LoopStreams {
   /** Closes every stream of this loop. */
   void closeAll(String reason) {
     eachConnection(c -> c.close(reason));
+  }
+
+  /**
+   * Drains this loop's streams: each gets {@code retry: retryMs + jitter} (jitter up to {@code retryMs})
+   * and is ended; the k-th of n closes {@code k/n} of {@code windowMs} from now, so the first goes at
+   * once and all are gone within the window. Completes on this loop once every stream it had is closed.
+   */
+  Future<Void> drain(long windowMs, long retryMs) {
+    List<SseConnection> all = new ArrayList<>(connections.size());
+    for (int i = 0; i < connections.size(); i++) {
+      all.add(connections.get(i));
+    }
+    int n = all.size();
+    if (n == 0) {
+      return Future.succeededFuture();
+    }
+    if (windowMs <= 0) {
+      drainUpTo(all, 0, n, retryMs);
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    long began = System.nanoTime();
+    long tick = Math.max(10, Math.min(100, windowMs / n));
+    int[] next = {drainUpTo(all, 0, 1, retryMs)};
+    if (next[0] >= n) {
+      return Future.succeededFuture();
+    }
+    context.setPeriodic(tick, id -> {
+      long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+      int due = elapsed >= windowMs ? n : (int) Math.min(n, n * elapsed / windowMs + 1);
+      next[0] = drainUpTo(all, next[0], due, retryMs);
+      if (next[0] >= n) {
+        context.owner().cancelTimer(id);
+        done.tryComplete();
+      }
+    });
+    return done.future();
+  }
+
+  /** Drains {@code all[from, to)}; returns {@code to}. */
+  private int drainUpTo(List<SseConnection> all, int from, int to, long retryMs) {
+    enter();
+    try {
+      for (int i = from; i < to; i++) {
+        long jitter = retryMs <= 0 ? 0 : ThreadLocalRandom.current().nextLong(retryMs + 1);
+        all.get(i).drain(retryMs + jitter);
+      }
+    } finally {
+      exit();
+    }
+    return to;
   }
 
   /** Runs {@code action} now, or right after the iteration in progress. */

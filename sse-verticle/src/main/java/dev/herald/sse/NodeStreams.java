@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,6 +44,7 @@ final class NodeStreams implements SseStreams {
   private final AtomicLong ids = new AtomicLong();
   private volatile Fanout fanout;
   private volatile Vertx vertx;
+  private volatile boolean draining;
 
   NodeStreams(SseOptions options, SseAddresses addresses, HistoryClient history, String nodeId,
               StreamListener listener, SseMetrics metrics) {
@@ -102,6 +104,11 @@ final class NodeStreams implements SseStreams {
       throw new IllegalStateException("SseStreams.open must be called on the request's event loop");
     }
     Fanout f = fanout;
+    if (draining) {
+      Problems.send(request.response(), 503, Problems.UNAVAILABLE, "Service unavailable",
+          "This node is draining: it takes no new streams and is leaving the cluster; connect to another node.");
+      return null;
+    }
     if (f == null) {
       Problems.send(request.response(), 503, Problems.UNAVAILABLE, "Service unavailable",
           "This node is not accepting streams (starting or stopping); retry, possibly on another node.");
@@ -176,6 +183,31 @@ final class NodeStreams implements SseStreams {
     }
     JsonObject body = info.toJson().put("reason", reason);
     vertx.eventBus().publish(addresses.disconnect(), body);
+  }
+
+  @Override
+  public Future<Void> drain(Duration window, Duration retry) {
+    draining = true;
+    long windowMs = Math.max(0, window.toMillis());
+    long retryMs = Math.max(0, retry.toMillis());
+    List<Future<Void>> loopsDrained = new ArrayList<>();
+    for (LoopStreams loop : loops.values()) {
+      Promise<Void> p = Promise.promise();
+      loop.context().runOnContext(v -> loop.drain(windowMs, retryMs).onComplete(p));
+      loopsDrained.add(p.future());
+    }
+    // Then once more over every loop, for a stream admitted on a new loop just as the drain began.
+    return Future.join(loopsDrained).transform(x -> sweep(retryMs));
+  }
+
+  private Future<Void> sweep(long retryMs) {
+    List<Future<Void>> swept = new ArrayList<>();
+    for (LoopStreams loop : loops.values()) {
+      Promise<Void> p = Promise.promise();
+      loop.context().runOnContext(v -> loop.drain(0, retryMs).onComplete(p));
+      swept.add(p.future());
+    }
+    return Future.join(swept).mapEmpty();
   }
 
   /** Stops accepting streams and closes every open one (reason {@code shutdown}) on its own loop. */

@@ -25,6 +25,7 @@ final class SseConnection extends StreamSet.Member {
   static final String EVICTED = "evicted";
   static final String SHUTDOWN = "shutdown";
   static final String UNAVAILABLE = "unavailable";
+  static final String DRAIN = "drain";
 
   /** Told once when the connection closes, for whatever reason. */
   interface Owner {
@@ -138,7 +139,7 @@ final class SseConnection extends StreamSet.Member {
     onDrain = null;
     switch (reason) {
       case EVICTED -> hardClose();
-      case SHUTDOWN, UNAVAILABLE -> {
+      case SHUTDOWN, UNAVAILABLE, DRAIN -> {
         if (started && !response.ended()) {
           response.end();
         } else if (!started) {
@@ -153,6 +154,23 @@ final class SseConnection extends StreamSet.Member {
     if (owner != null) {
       owner.closed(reason);
     }
+  }
+
+  /**
+   * Ends the stream for a draining node: a {@code retry:} hint of {@code retryMs}, then the end (a stream
+   * that has not started yet gets the 200 and the hint only), so the client reconnects after
+   * {@code retryMs}, elsewhere, with its last id. The owner hears {@link #DRAIN}.
+   */
+  void drain(long retryMs) {
+    if (closed) {
+      return;
+    }
+    if (started) {
+      write(SseFrames.retry(retryMs));
+    } else {
+      start(SseFrames.retry(retryMs));
+    }
+    close(DRAIN);
   }
 
   /** Answers with a problem instead of a stream (before {@link #start}); the owner hears {@code reason}. */

@@ -40,6 +40,11 @@ final class SseFrames {
     return Buffer.buffer(b.toString());
   }
 
+  /** A {@code retry:} hint on its own (a blank line ends it; no event is dispatched, the last id stays). */
+  static Buffer retry(long retryMs) {
+    return Buffer.buffer("retry: " + retryMs + "\n\n");
+  }
+
   /** The {@code id:} line of an event; {@code id} is a cursor (base64url), never client input. */
   static Buffer idLine(String id) {
     checkField("id", id);

@@ -7,13 +7,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sse verticle's meters: open streams (which also enforces {@code sse.maxStreams}), deliveries
- * (events written to streams), evictions (G5) and events the node fan-out received in order.
+ * (events written to streams), evictions (G5), events the node fan-out received in order, and events
+ * streams caught up from the history because the bus had not brought them (see {@link ChannelStream}).
  */
 final class SseMetrics {
   private final AtomicInteger open = new AtomicInteger();
   private final Counter deliveries;
   private final Counter evictions;
   private final Counter fanoutEvents;
+  private final Counter caughtUp;
 
   SseMetrics(MeterRegistry registry) {
     Gauge.builder("herald.sse.streams", open, AtomicInteger::get).description("SSE streams open on this node")
@@ -24,6 +26,9 @@ final class SseMetrics {
         .description("Streams closed because the client fell more than sse.maxQueuedBytes behind").register(registry);
     fanoutEvents = Counter.builder("herald.sse.fanout.events")
         .description("Channel events the node fan-out received and dispatched, each once").register(registry);
+    caughtUp = Counter.builder("herald.sse.catchup.events")
+        .description("Events written from the history after a stream joined a channel newly consumed here, "
+            + "because the cluster had not routed them to this node yet").register(registry);
   }
 
   /** Takes a stream slot unless {@code max} streams are open. */
@@ -59,5 +64,9 @@ final class SseMetrics {
 
   void fanoutEvent() {
     fanoutEvents.increment();
+  }
+
+  void caughtUp() {
+    caughtUp.increment();
   }
 }

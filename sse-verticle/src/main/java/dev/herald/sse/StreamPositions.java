@@ -10,6 +10,11 @@ import java.util.List;
  * wrote (or of the cursor it resumed from). It decides which events to write, so that replay and live
  * delivery join without loss or doubles, and it builds the stream's multi-channel cursor.
  * Used on the stream's loop only.
+ *
+ * <p>A stream that started from the beginning ({@code earliest}) but has seen no event of a channel yet
+ * stands at the channel's <em>start</em>: epoch 0 (no real epoch is 0), sequence 0. The cursor carries
+ * it, so a client that resumes still gets that channel from its first event; and a live event other
+ * than a first one ({@code seq} 1) there is a hole, not a place to start.
  */
 final class StreamPositions {
   /** What to do with an event. */
@@ -73,6 +78,9 @@ final class StreamPositions {
    *               reported any gap
    */
   Verdict accept(int i, StoredEvent e, boolean strict) {
+    if (atStart(i) && strict && e.seq() > 1) {
+      return Verdict.HOLE;
+    }
     if (known[i] && epoch[i] == e.epoch()) {
       if (e.seq() <= seq[i]) {
         return Verdict.DUPLICATE;
@@ -97,6 +105,26 @@ final class StreamPositions {
 
   boolean known(int i) {
     return known[i];
+  }
+
+  /** Puts channel {@code i} at its start when the stream has no position in it yet. */
+  void startAtBeginning(int i) {
+    if (!known[i]) {
+      set(i, 0, 0, 0);
+    }
+  }
+
+  /** True when channel {@code i} stands at its start (see the class comment). */
+  boolean atStart(int i) {
+    return known[i] && epoch[i] == 0 && seq[i] == 0;
+  }
+
+  /**
+   * The single-channel id to read channel {@code i}'s history after ({@code null}: from the oldest
+   * retained event, for a channel at its start). The position must be known.
+   */
+  String after(int i) {
+    return atStart(i) ? null : Cursor.single(channels.get(i), epoch[i], seq[i], timeSec[i]);
   }
 
   /** The cursor covering every channel this stream has a position for, as an event id. */

@@ -63,4 +63,23 @@ class StreamPositionsTest {
     assertEquals(Verdict.WRITE, p.accept(0, ev("a", 2, 1), true));
     assertTrue(p.known(0));
   }
+
+  @Test
+  void aChannelAtItsStartTakesOnlyItsFirstEventLiveAndTheCursorKeepsTheStart() {
+    StreamPositions p = new StreamPositions(List.of("a", "b"));
+    p.startAtBeginning(0);
+    p.startAtBeginning(1);
+    assertTrue(p.atStart(0));
+    assertNull(p.after(0), "read from the oldest retained event");
+    Cursor.Position start = Cursor.decode(p.cursor()).find("b");
+    assertEquals(0, start.epoch());
+    assertEquals(0, start.seq());
+    assertEquals(Verdict.HOLE, p.accept(1, ev("b", 5, 2), true), "b's first event was never seen");
+    assertEquals(Verdict.WRITE, p.accept(1, ev("b", 5, 1), true));
+    assertEquals(Verdict.WRITE, p.accept(0, ev("a", 6, 40), false), "replay starts at the oldest retained");
+    StreamPositions resumed = new StreamPositions(List.of("a", "b"));
+    resumed.seed(Cursor.of(List.of(start)));
+    assertTrue(resumed.atStart(1), "a resumed stream is still at b's start");
+    assertFalse(resumed.known(0));
+  }
 }

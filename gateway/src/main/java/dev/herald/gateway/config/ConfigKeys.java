@@ -67,7 +67,7 @@ public final class ConfigKeys {
     key("heartbeat.streamKeepsAlive", Type.BOOL, true, "an open stream with the session cookie keeps its session alive",
         true);
     key("heartbeat.maxSessions", Type.INT, 100_000, "sessions held at most; starts past it get 503", true);
-    choice("store.type", "memory", List.of("memory", "redis"), "where history and sessions live (redis: not in this build yet)", false);
+    choice("store.type", "memory", List.of("memory", "redis"), "where history and sessions live (redis: shared by nodes, see store.redis.*)", false);
     key("store.redis.host", Type.STRING, "127.0.0.1", "Redis host", false);
     key("store.redis.port", Type.INT, 6379, "Redis port", false);
     key("store.redis.password", Type.STRING, null, "Redis password (none by default)", false);
@@ -90,7 +90,7 @@ public final class ConfigKeys {
     key("http.maxBodyBytes", Type.SIZE, 64L * 1024, "largest request body; more is a 413", true);
     key("http.cors.origins", Type.LIST, List.of(), "allowed CORS origins, comma-separated (* allowed in open mode)", true);
     key("http.instances", Type.INT, 0, "gateway verticle instances (0: two per core)", true);
-    key("cluster.enabled", Type.BOOL, false, "join a Hazelcast cluster (not in this build yet)", false);
+    key("cluster.enabled", Type.BOOL, false, "join a Hazelcast cluster (needs store.type=redis)", false);
     key("cluster.name", Type.STRING, "herald", "cluster name; only nodes with the same name join", false);
     choice("cluster.join", "tcp", List.of("tcp", "kubernetes"), "how members find each other", false);
     key("cluster.members", Type.LIST, List.of(), "host:port list for cluster.join=tcp", false);
@@ -101,7 +101,7 @@ public final class ConfigKeys {
     key("cluster.drainWindow", Type.DURATION, Duration.ofSeconds(10), "on SIGTERM, clients are told to reconnect spread over this window",
         false);
     add(new Key("roles", Type.LIST, List.of("heartbeat", "sse", "replay", "gateway"),
-        List.of("heartbeat", "sse", "replay", "gateway"), "verticles this node runs (a node that is not clustered runs all)", false));
+        List.of("heartbeat", "sse", "replay", "gateway"), "verticles this node runs (a node that is not clustered runs all; sse needs gateway)", false));
     choice("auth.mode", "open", List.of("open", "jwt"), "who may publish and subscribe: open is anyone (jwt: not in this build yet)",
         true);
   }

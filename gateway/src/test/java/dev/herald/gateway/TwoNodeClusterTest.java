@@ -1,0 +1,131 @@
+package dev.herald.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.heartbeat.api.PresenceAddresses;
+import dev.herald.heartbeat.api.PresenceClient;
+import dev.herald.heartbeat.api.PresenceEvent;
+import dev.herald.sse.testing.SseTestClient;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two clustered nodes in one JVM on one Redis: presence started on one node is seen once by a
+ * consumer on the other; and a third node that joins and then drains sends its streams elsewhere
+ * with a short {@code retry:}, refuses new ones, keeps its sessions, and leaves without the others'
+ * readiness ever turning red.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class TwoNodeClusterTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static ClusterNodes cluster;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = ClusterNodes.startWithRedis(2, Map.of("cluster.drainWindow", "2s"));
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aConnectOnOneNodeIsHeardOnceOnTheOther() {
+    ClusterNodes.Node a = cluster.get(0);
+    ClusterNodes.Node b = cluster.get(1);
+    PresenceClient onB = new PresenceClient(b.vertx().eventBus(), new PresenceAddresses(cluster.prefix()), 5_000);
+    List<PresenceEvent> connects = new CopyOnWriteArrayList<>();
+    MessageConsumer<JsonObject> consumer = onB.on(PresenceEvent.Type.CONNECT, connects::add);
+    ClusterNodes.await(consumer.completion());
+    try {
+      String first = start(a);
+      String second = start(a);
+      ClusterNodes.waitFor(() -> connects.stream().anyMatch(e -> e.session().sessionId().equals(second)),
+          "the second connect to reach node B");
+      for (String id : List.of(first, second)) {
+        assertEquals(1, connects.stream().filter(e -> e.session().sessionId().equals(id)).count(), connects::toString);
+      }
+      // The session is the cluster's: node B answers for it.
+      assertEquals(200, b.api().get("/v1/sessions/" + first).statusCode());
+    } finally {
+      ClusterNodes.await(consumer.unregister());
+    }
+  }
+
+  @Test
+  void aDrainingNodeSendsItsStreamsElsewhereAndTheOthersStayReady() {
+    ClusterNodes.Node c = cluster.add();
+    List<SseTestClient> streams = new ArrayList<>();
+    List<Integer> readiness = new CopyOnWriteArrayList<>();
+    ClusterNodes.Node a = cluster.get(0);
+    WebClient prober = WebClient.create(a.vertx());
+    long timer = -1;
+    try {
+      for (int i = 0; i < 4; i++) {
+        streams.add(Streams.live(a.vertx(), c.port(), "/v1/stream?channel=drain-" + i + "&lastEventId=earliest"));
+      }
+      String session = start(c);
+      ClusterNodes.waitFor(() -> c.api().get("/health/ready").statusCode() == 200, "node C ready");
+      // Probe A and B readiness every 100 ms while C drains and leaves.
+      timer = a.vertx().setPeriodic(100, id -> {
+        for (ClusterNodes.Node n : List.of(cluster.get(0), cluster.get(1))) {
+          prober.get(n.port(), "127.0.0.1", "/health/ready").send().onSuccess(r -> readiness.add(r.statusCode()));
+        }
+      });
+
+      Future<Void> drained = c.node().drain();
+      Reply ready = c.api().get("/health/ready");
+      assertEquals(503, ready.statusCode(), ready::bodyAsString);
+      assertEquals("drain", ready.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0).getString("name"));
+      SseTestClient late = Streams.open(a.vertx(), c.port(), "/v1/stream?channel=drain-late", Map.of());
+      assertEquals(503, late.status());
+      assertEquals("application/problem+json", late.header("Content-Type"));
+      for (SseTestClient s : streams) {
+        ClusterNodes.await(s.awaitEnd(WAIT));
+        long retry = s.retries().get(s.retries().size() - 1);
+        assertTrue(retry >= HeraldNode.DRAIN_RETRY.toMillis() && retry <= 2 * HeraldNode.DRAIN_RETRY.toMillis(),
+            "a short retry with jitter: " + retry);
+      }
+      ClusterNodes.await(drained);
+      int before = readiness.size();
+      cluster.stop(c);
+      for (ClusterNodes.Node n : cluster.nodes()) {
+        ClusterNodes.waitFor(() -> n.members() == 2, "the others to see node C leave");
+      }
+      ClusterNodes.waitFor(() -> readiness.size() >= before + 20, "readiness probes after the leave");
+      assertTrue(readiness.stream().allMatch(s -> s == 200), "A and B stayed ready: " + readiness);
+      // Sessions live in Redis: C's session is still connected after C left.
+      assertEquals(200, a.api().get("/v1/sessions/" + session).statusCode());
+    } finally {
+      if (timer >= 0) {
+        a.vertx().cancelTimer(timer);
+      }
+      prober.close();
+      streams.forEach(SseTestClient::close);
+    }
+  }
+
+  /** Starts a session through {@code node}'s HTTP API; answers its id. */
+  private static String start(ClusterNodes.Node node) {
+    Reply r = node.api().post("/v1/heartbeat/start", "{}", "Content-Type", "application/json");
+    assertEquals(200, r.statusCode(), r::bodyAsString);
+    assertEquals("connect", r.bodyAsJsonObject().getString("state"));
+    return r.bodyAsJsonObject().getString("sessionId");
+  }
+}

@@ -1,0 +1,131 @@
+package dev.herald.gateway.chaos;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Presence clients: sessions started over HTTP and kept alive by a beat every second. A
+ * <em>pinned</em> session starts and beats on one node only and gives up when that node stops answering
+ * (a client that died with it): the cluster must still end it with one {@code disconnect}, from the
+ * survivors' purge. A <em>roaming</em> session beats through the balancer, so it lives on whatever
+ * happens to one node. {@link #stopAll()} stops every session still beating.
+ */
+final class ChaosSessions extends ChaosVerticle {
+  static final long BEAT_MS = 1_000;
+
+  /** One session and what its client saw. */
+  static final class Client {
+    final HeraldProcess home;
+    String id;
+    boolean beating;
+    long lastBeatOk;
+    String problem;
+
+    Client(HeraldProcess home) {
+      this.home = home;
+    }
+  }
+
+  private final List<HeraldProcess> nodes;
+  private final int perNode;
+  private final Balancer balancer;
+  final List<Client> pinned = new ArrayList<>();
+  final List<Client> roaming = new ArrayList<>();
+  final List<String> failures = new ArrayList<>();
+  private WebClient client;
+  private long timer = -1;
+
+  ChaosSessions(List<HeraldProcess> nodes, int perNode, Balancer balancer) {
+    this.nodes = List.copyOf(nodes);
+    this.perNode = perNode;
+    this.balancer = balancer;
+  }
+
+  @Override
+  public Future<?> start() {
+    client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(2_000));
+    List<Future<?>> started = new ArrayList<>();
+    for (HeraldProcess node : nodes) {
+      for (int i = 0; i < perNode; i++) {
+        Client p = new Client(node);
+        pinned.add(p);
+        started.add(startOn(p, node));
+        Client r = new Client(null);
+        roaming.add(r);
+        started.add(startOn(r, node));
+      }
+    }
+    return Future.all(started).onSuccess(x -> timer = vertx.setPeriodic(BEAT_MS, id -> beatAll()));
+  }
+
+  /** Every session id with its client, in start order. */
+  Map<String, Client> all() {
+    Map<String, Client> m = new LinkedHashMap<>();
+    pinned.forEach(c -> m.put(c.id, c));
+    roaming.forEach(c -> m.put(c.id, c));
+    return m;
+  }
+
+  /** Stops the beats, then sends {@code POST /v1/heartbeat/stop} for every session still beating. */
+  Future<Void> stopAll() {
+    vertx.cancelTimer(timer);
+    List<Future<?>> stops = new ArrayList<>();
+    for (Client c : all().values()) {
+      if (c.beating) {
+        c.beating = false;
+        HeraldProcess node = c.home != null ? c.home : balancer.pick(null);
+        stops.add(client.post(node.httpPort, "127.0.0.1", "/v1/heartbeat/stop")
+            .putHeader("Cookie", "herald_sid=" + c.id).timeout(10_000).sendBuffer(Buffer.buffer()).andThen(ar -> {
+              if (ar.failed() || ar.result().statusCode() != 204) {
+                failures.add("stop " + c.id + ": " + (ar.failed() ? ar.cause() : ar.result().statusCode()));
+              }
+            }));
+      }
+    }
+    return Future.join(stops).mapEmpty();
+  }
+
+  private Future<?> startOn(Client c, HeraldProcess node) {
+    return client.post(node.httpPort, "127.0.0.1", "/v1/heartbeat/start").putHeader("Content-Type", "application/json")
+        .timeout(10_000).sendBuffer(Buffer.buffer("{}")).compose(r -> {
+          if (r.statusCode() != 200) {
+            return Future.failedFuture("start on " + node.name + ": " + r.statusCode() + " " + r.bodyAsString());
+          }
+          c.id = r.bodyAsJsonObject().getString("sessionId");
+          c.beating = true;
+          c.lastBeatOk = System.currentTimeMillis();
+          return Future.succeededFuture();
+        });
+  }
+
+  private void beatAll() {
+    for (Client c : all().values()) {
+      if (!c.beating) {
+        continue;
+      }
+      HeraldProcess node = c.home != null ? c.home : balancer.pick(null);
+      if (node == null) {
+        continue;
+      }
+      client.post(node.httpPort, "127.0.0.1", "/v1/heartbeat").putHeader("Cookie", "herald_sid=" + c.id)
+          .timeout(2_000).sendBuffer(Buffer.buffer()).onComplete(ar -> {
+            if (ar.succeeded() && ar.result().statusCode() == 204) {
+              c.lastBeatOk = System.currentTimeMillis();
+            } else if (c.home != null) {
+              // A pinned client whose node is gone: it gives up, and its session must time out.
+              c.beating = false;
+              c.problem = ar.failed() ? ar.cause().toString() : String.valueOf(ar.result().statusCode());
+            } else if (ar.succeeded() && ar.result().statusCode() == 404) {
+              c.beating = false;
+              failures.add("roaming session " + c.id + " was no longer connected (404) on " + node.name);
+            }
+          });
+    }
+  }
+}
