@@ -41,6 +41,9 @@ final class ChannelStream implements SseConnection.Owner {
   /** After a channel's consumer registered, when a stream that joined it reads its history again (ms). */
   static final long CATCH_UP_FIRST_MS = 1_000;
   static final long CATCH_UP_LAST_MS = 4_000;
+  /** A failed catch-up read is tried again this often, this many times, before the stream is closed. */
+  static final long CATCH_UP_RETRY_MS = 2_000;
+  static final int CATCH_UP_RETRIES = 30;
 
   enum State { OPENING, REPLAYING, LIVE, CLOSED }
 
@@ -60,6 +63,7 @@ final class ChannelStream implements SseConnection.Owner {
   private long queuedBytes;
   private StreamInfo info;
   private boolean catchingUp;
+  private int catchUpFailures;
 
   ChannelStream(NodeStreams node, LoopStreams loop, SseConnection connection, StreamRequest request) {
     this.node = node;
@@ -169,6 +173,9 @@ final class ChannelStream implements SseConnection.Owner {
 
   /** Schedules the catch-up reads of the channels whose consumer on this node is newly registered. */
   private void scheduleCatchUp() {
+    if (!node.catchUp()) {
+      return;
+    }
     long now = System.nanoTime();
     long youngest = 0;
     for (int i = 0; i < subs.length; i++) {
@@ -182,12 +189,15 @@ final class ChannelStream implements SseConnection.Owner {
     }
     for (long offset : new long[] {CATCH_UP_FIRST_MS, CATCH_UP_LAST_MS}) {
       long delayMs = TimeUnit.NANOSECONDS.toMillis(youngest + TimeUnit.MILLISECONDS.toNanos(offset) - now);
-      loop.context().setTimer(Math.max(1, delayMs), id -> catchUp());
+      loop.context().setTimer(Math.max(1, delayMs), id -> catchUp(false));
     }
   }
 
-  /** Reads, for each fresh channel this stream has a position in, the history after that position. */
-  private void catchUp() {
+  /**
+   * Reads, for each fresh channel this stream has a position in, the history after that position;
+   * {@code retry} (an earlier read failed) reads every channel it has a position in.
+   */
+  private void catchUp(boolean retry) {
     if (state != State.LIVE || catchingUp) {
       return;
     }
@@ -198,7 +208,7 @@ final class ChannelStream implements SseConnection.Owner {
     for (int i = 0; i < subs.length; i++) {
       long at = loop.registeredAt(positions.channel(i));
       boolean fresh = at != 0 && now - at < TimeUnit.MILLISECONDS.toNanos(CATCH_UP_LAST_MS + 1_000);
-      if (fresh && positions.known(i)) {
+      if ((fresh || retry) && positions.known(i)) {
         read[i] = true;
         after[i] = positions.after(i);
         any = true;
@@ -213,9 +223,16 @@ final class ChannelStream implements SseConnection.Owner {
     done.future().onComplete(ar -> {
       catchingUp = false;
       if (ar.failed() && state != State.CLOSED) {
-        LOG.warn("stream {}: catch-up read failed ({}); closing so the client resumes", info.streamId(),
-            ar.cause().getMessage());
-        connection.close(SseConnection.UNAVAILABLE);
+        // The store is unreachable, so nothing new can be stored either: keep the stream open and look
+        // again later; only after CATCH_UP_RETRIES more failures let the client resume by itself.
+        if (catchUpFailures++ < CATCH_UP_RETRIES) {
+          LOG.debug("stream {}: catch-up read failed ({}); retrying", info.streamId(), ar.cause().getMessage());
+          loop.context().setTimer(CATCH_UP_RETRY_MS, id -> catchUp(true));
+        } else {
+          LOG.info("stream {}: catch-up reads keep failing ({}); closing so the client resumes",
+              info.streamId(), ar.cause().getMessage());
+          connection.close(SseConnection.UNAVAILABLE);
+        }
       }
     });
   }

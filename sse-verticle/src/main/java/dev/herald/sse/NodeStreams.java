@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ final class NodeStreams implements SseStreams {
   private volatile Fanout fanout;
   private volatile Vertx vertx;
   private volatile boolean draining;
+  private volatile long drainRetryMs;
+  private volatile boolean catchUp;
 
   NodeStreams(SseOptions options, SseAddresses addresses, HistoryClient history, String nodeId,
               StreamListener listener, SseMetrics metrics) {
@@ -61,6 +64,20 @@ final class NodeStreams implements SseStreams {
   void start(Vertx vertx, Fanout fanout) {
     this.vertx = vertx;
     this.fanout = fanout;
+    this.catchUp = vertx.isClustered();
+  }
+
+  /**
+   * Whether streams re-read history after their node newly consumes a channel: needed only on a
+   * clustered event bus, where other nodes learn of a new consumer a moment late (see ChannelStream).
+   */
+  boolean catchUp() {
+    return catchUp;
+  }
+
+  /** Tests: turns catch-up on without a cluster. */
+  void catchUp(boolean on) {
+    this.catchUp = on;
   }
 
   @Override
@@ -105,8 +122,11 @@ final class NodeStreams implements SseStreams {
     }
     Fanout f = fanout;
     if (draining) {
-      Problems.send(request.response(), 503, Problems.UNAVAILABLE, "Service unavailable",
-          "This node is draining: it takes no new streams and is leaving the cluster; connect to another node.");
+      // Not a 503: an EventSource that gets one stops for good. A short stream with a short retry makes
+      // it reconnect, through the load balancer, to a node that is not draining.
+      long retry = drainRetryMs + ThreadLocalRandom.current().nextLong(drainRetryMs + 1);
+      SseConnection.eventStream(request.response())
+          .end(SseFrames.turnAway(retry, "this node is draining; reconnect to another node"));
       return null;
     }
     if (f == null) {
@@ -187,9 +207,10 @@ final class NodeStreams implements SseStreams {
 
   @Override
   public Future<Void> drain(Duration window, Duration retry) {
-    draining = true;
     long windowMs = Math.max(0, window.toMillis());
     long retryMs = Math.max(0, retry.toMillis());
+    drainRetryMs = retryMs;
+    draining = true;
     List<Future<Void>> loopsDrained = new ArrayList<>();
     for (LoopStreams loop : loops.values()) {
       Promise<Void> p = Promise.promise();

@@ -64,14 +64,18 @@ final class SseConnection extends StreamSet.Member {
     if (closed) {
       return;
     }
-    response.setStatusCode(200)
+    eventStream(response).setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, maxQueued));
+    started = true;
+    write(prelude);
+  }
+
+  /** Sets the 200 and the SSE headers of SPEC §3 on {@code response}. */
+  static HttpServerResponse eventStream(HttpServerResponse response) {
+    return response.setStatusCode(200)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache, no-transform")
         .putHeader("X-Accel-Buffering", "no")
-        .setChunked(true)
-        .setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, maxQueued));
-    started = true;
-    write(prelude);
+        .setChunked(true);
   }
 
   boolean isClosed() {

@@ -40,6 +40,12 @@ final class SseFrames {
     return Buffer.buffer(b.toString());
   }
 
+  /** The whole body of a stream that is turned away at once: a {@code retry:} and a comment saying why. */
+  static Buffer turnAway(long retryMs, String why) {
+    checkField("comment", why);
+    return Buffer.buffer("retry: " + retryMs + "\n: " + why + "\n\n");
+  }
+
   /** A {@code retry:} hint on its own (a blank line ends it; no event is dispatched, the last id stays). */
   static Buffer retry(long retryMs) {
     return Buffer.buffer("retry: " + retryMs + "\n\n");

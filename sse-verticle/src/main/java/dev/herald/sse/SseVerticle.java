@@ -47,6 +47,11 @@ public final class SseVerticle extends VerticleBase {
   }
 
   /** The stream endpoint for the gateway; usable from construction, answering 503 until started. */
+  /** The node's streams, for tests in this package. */
+  NodeStreams nodeStreams() {
+    return streams;
+  }
+
   public SseStreams streams() {
     return streams;
   }

@@ -66,6 +66,7 @@ class CatchUpTest {
     List<Long> readsAfter = new CopyOnWriteArrayList<>();
     Future<Object[]> test = SseHarness.startWithoutReplay(vertx, ADDRESSES).compose(h -> {
       StoredEventCodec.register(vertx.eventBus());
+      h.sse.nodeStreams().catchUp(true); // as on a clustered bus
       return vertx.eventBus().<JsonObject>consumer(ADDRESSES.history(), m -> {
         long after = Cursor.decode(m.body().getString("after")).find(CH).seq();
         readsAfter.add(after);
@@ -105,6 +106,7 @@ class CatchUpTest {
     List<StoredEvent> stored = new CopyOnWriteArrayList<>();
     Future<SseTestClient[]> test = SseHarness.startWithoutReplay(vertx, ADDRESSES).compose(h -> {
       StoredEventCodec.register(vertx.eventBus());
+      h.sse.nodeStreams().catchUp(true); // as on a clustered bus
       return vertx.eventBus().<JsonObject>consumer(ADDRESSES.history(), m -> {
         String ch = m.body().getString("channel");
         String after = m.body().getString("after");

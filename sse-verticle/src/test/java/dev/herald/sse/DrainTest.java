@@ -9,7 +9,6 @@ import dev.herald.sse.api.StreamListener;
 import dev.herald.sse.testing.SseTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code SseStreams.drain}: every open stream (channel and topic, on every loop) gets a short
- * {@code retry:} with jitter and ends, the ends spread over the window; new streams get a 503 problem;
+ * {@code retry:} with jitter and ends, the ends spread over the window; new streams get a 200 with a short retry and end at once;
  * closes are announced with the reason {@code drain}; the future completes when all are closed.
  */
 @ExtendWith(VertxExtension.class)
@@ -82,11 +81,14 @@ class DrainTest {
               .map(v -> late)).compose(late -> drained.compose(v -> Future.all(ends)).map(late));
         });
     test.onComplete(ctx.succeeding(late -> ctx.verify(() -> {
-      assertEquals(503, late.status());
-      assertEquals("application/problem+json", late.header("Content-Type"));
-      JsonObject problem = new JsonObject(late.body());
-      assertEquals("urn:herald:problem:unavailable", problem.getString("type"));
-      assertTrue(problem.getString("detail").contains("draining"), problem::encode);
+      // a new stream is turned away the EventSource way: 200, a short retry, a comment, the end
+      assertEquals(200, late.status());
+      assertEquals("text/event-stream; charset=utf-8", late.header("Content-Type"));
+      assertEquals(1, late.retries().size(), late::body);
+      long lateRetry = late.retries().get(0);
+      assertTrue(lateRetry >= RETRY_MS && lateRetry <= 2 * RETRY_MS, "retry with jitter: " + lateRetry);
+      assertTrue(late.comments().stream().anyMatch(c -> c.contains("draining")), late::body);
+      assertTrue(late.events().isEmpty(), late::body);
       for (SseTestClient c : clients) {
         assertTrue(c.isEnded(), "every stream ended");
         List<Long> retries = c.retries();
