@@ -119,10 +119,15 @@ final class ChannelStream implements SseConnection.Owner {
     });
   }
 
-  /** An event from the fan-out for channel {@code index}; returns true when it was written. */
-  boolean onEvent(int index, EncodedEvent event) {
+  /**
+   * An event from the fan-out for channel {@code index}; returns true when it was written.
+   *
+   * @param shared the frames already built for this event on this loop, reused by streams that stand
+   *               where another stood (the same multi-channel cursor), or {@code null}
+   */
+  boolean onEvent(int index, EncodedEvent event, SharedFrame shared) {
     if (state == State.LIVE) {
-      return deliver(index, event, true);
+      return deliver(index, event, true, shared);
     }
     if (state == State.CLOSED) {
       return false;
@@ -135,7 +140,7 @@ final class ChannelStream implements SseConnection.Owner {
     return false;
   }
 
-  private boolean deliver(int index, EncodedEvent event, boolean strict) {
+  private boolean deliver(int index, EncodedEvent event, boolean strict, SharedFrame shared) {
     switch (positions.accept(index, event.event(), strict)) {
       case DUPLICATE:
         return false;
@@ -145,10 +150,32 @@ final class ChannelStream implements SseConnection.Owner {
         connection.close(SseConnection.EVICTED);
         return false;
       default:
-        Buffer frame = single ? event.singleChannelFrame(envelope)
-            : SseFrames.join(SseFrames.idLine(positions.cursor()), event.body(envelope));
-        return connection.write(frame);
+        return connection.write(single ? event.singleChannelFrame(envelope) : multiChannelFrame(event, shared));
     }
+  }
+
+  /** The frame of a multi-channel stream: its own cursor as id, unless a stream just before stood here too. */
+  private Buffer multiChannelFrame(EncodedEvent event, SharedFrame shared) {
+    if (shared != null && shared.envelope == envelope && positions.sameAs(shared.positions)) {
+      return shared.frame;
+    }
+    Buffer frame = SseFrames.join(SseFrames.idLine(positions.cursor()), event.body(envelope));
+    if (shared != null) {
+      shared.positions = positions;
+      shared.envelope = envelope;
+      shared.frame = frame;
+    }
+    return frame;
+  }
+
+  /**
+   * The last multi-channel frame built while one event is delivered on one loop. Streams that follow
+   * the same channels and have seen the same events write the same bytes: build them once.
+   */
+  static final class SharedFrame {
+    private StreamPositions positions;
+    private boolean envelope;
+    private Buffer frame;
   }
 
   private void goLive() {
@@ -162,7 +189,7 @@ final class ChannelStream implements SseConnection.Owner {
       if (state != State.LIVE) {
         return;
       }
-      if (deliver(q.index(), q.event(), true)) {
+      if (deliver(q.index(), q.event(), true, null)) {
         delivered++;
       }
     }
@@ -325,7 +352,7 @@ final class ChannelStream implements SseConnection.Owner {
         connection.whenDrained(() -> writePage(index, events, resume, then, done));
         return;
       }
-      if (deliver(index, new EncodedEvent(events.get(k)), false)) {
+      if (deliver(index, new EncodedEvent(events.get(k)), false, null)) {
         node.metrics().delivered(1);
         if (catchingUp) {
           node.metrics().caughtUp();

@@ -44,6 +44,8 @@ final class LoopStreams {
   private final Fanout fanout;
   private final SseMetrics metrics;
   private final long pingNanos;
+  /** Ping ticks per {@code sse.pingInterval}: a stream silent for that many ticks gets a comment. */
+  static final int PING_TICKS = 4;
   private final Map<String, ChannelEntry> channels = new HashMap<>();
   private final StreamSet<SseConnection> connections = new StreamSet<>();
   private final LoopTopics topics;
@@ -117,12 +119,13 @@ final class LoopStreams {
       return;
     }
     int delivered = 0;
+    ChannelStream.SharedFrame shared = new ChannelStream.SharedFrame();
     enter();
     try {
       StreamSet<Subscription> subs = entry.subs;
       for (int i = 0, n = subs.size(); i < n; i++) {
         Subscription sub = subs.get(i);
-        if (sub.stream.onEvent(sub.index, event)) {
+        if (sub.stream.onEvent(sub.index, event, shared)) {
           delivered++;
         }
       }
@@ -136,7 +139,7 @@ final class LoopStreams {
   void attach(SseConnection connection) {
     connections.add(connection);
     if (pingTimer < 0) {
-      long period = Math.max(5, TimeUnit.NANOSECONDS.toMillis(pingNanos) / 4);
+      long period = Math.max(5, TimeUnit.NANOSECONDS.toMillis(pingNanos) / PING_TICKS);
       pingTimer = context.setPeriodic(period, id -> ping());
     }
   }
@@ -230,8 +233,7 @@ final class LoopStreams {
   }
 
   private void ping() {
-    long idleSince = System.nanoTime() - pingNanos;
-    eachConnection(c -> c.pingIfIdle(idleSince));
+    eachConnection(c -> c.tick(PING_TICKS));
   }
 
   private void eachConnection(Consumer<SseConnection> action) {

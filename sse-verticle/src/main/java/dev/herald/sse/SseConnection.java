@@ -37,7 +37,8 @@ final class SseConnection extends StreamSet.Member {
   private final long maxQueued;
   private Owner owner;
   private long queued;
-  private long lastWriteNanos;
+  /** Ping ticks since the last write; a write resets it (no clock read on the delivery path). */
+  private int idleTicks;
   private boolean started;
   private boolean closed;
   private Runnable onDrain;
@@ -98,7 +99,7 @@ final class SseConnection extends StreamSet.Member {
     }
     int len = frame.length();
     queued += len;
-    lastWriteNanos = System.nanoTime();
+    idleTicks = 0;
     response.write(frame).onComplete(ar -> written(len));
     if (closed) {
       return false;
@@ -110,9 +111,12 @@ final class SseConnection extends StreamSet.Member {
     return true;
   }
 
-  /** Writes a keep-alive comment when nothing was written since {@code idleSince} (System.nanoTime). */
-  void pingIfIdle(long idleSinceNanos) {
-    if (started && !closed && lastWriteNanos - idleSinceNanos <= 0) {
+  /**
+   * Called on every ping tick of the loop; writes a keep-alive comment once {@code ticks} ticks passed
+   * without a write (the loop ticks {@link LoopStreams#PING_TICKS} times per {@code sse.pingInterval}).
+   */
+  void tick(int ticks) {
+    if (started && !closed && ++idleTicks >= ticks) {
       write(SseFrames.PING);
     }
   }

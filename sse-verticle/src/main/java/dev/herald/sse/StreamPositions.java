@@ -138,6 +138,16 @@ final class StreamPositions {
     return Cursor.encode(ps);
   }
 
+  /**
+   * True when {@code other} stands exactly where this does in the same channels, in the same order:
+   * then both streams write the same cursor, and a frame built for one serves the other.
+   */
+  boolean sameAs(StreamPositions other) {
+    return other != null && java.util.Arrays.equals(keys, other.keys) && java.util.Arrays.equals(seq, other.seq)
+        && java.util.Arrays.equals(epoch, other.epoch) && java.util.Arrays.equals(known, other.known)
+        && java.util.Arrays.equals(timeSec, other.timeSec);
+  }
+
   private void set(int i, long ep, long sq, long time) {
     known[i] = true;
     epoch[i] = ep;
