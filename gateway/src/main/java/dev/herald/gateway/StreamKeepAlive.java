@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class StreamKeepAlive extends VerticleBase implements StreamListener {
   static final int CHUNK = 5_000;
   private static final Logger LOG = LoggerFactory.getLogger(StreamKeepAlive.class);
+  private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
 
   private final PresenceClient presence;
   private final long beatDelayMs;
@@ -92,10 +93,18 @@ final class StreamKeepAlive extends VerticleBase implements StreamListener {
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
       presence.beatAll(chunk).onSuccess(missing -> {
+        if (failing.compareAndSet(true, false)) {
+          LOG.info("beating the sessions of open streams works again");
+        }
         if (!missing.isEmpty()) {
           LOG.debug("{} sessions with open streams are not connected (stopped or expired)", missing.size());
         }
-      }).onFailure(e -> LOG.warn("beating {} sessions of open streams failed: {}", chunk.size(), e.getMessage()));
+      }).onFailure(e -> {
+        // once per outage, not once per tick: the presence service logs the store's state itself
+        if (failing.compareAndSet(false, true)) {
+          LOG.warn("beating {} sessions of open streams failed: {}; retrying every tick", chunk.size(), e.getMessage());
+        }
+      });
     }
   }
 }
