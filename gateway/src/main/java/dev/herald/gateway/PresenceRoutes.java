@@ -1,12 +1,10 @@
 package dev.herald.gateway;
 
 import dev.herald.heartbeat.api.PresenceClient;
-import dev.herald.heartbeat.api.PresenceFailure;
 import dev.herald.heartbeat.api.PresenceOptions;
 import dev.herald.heartbeat.api.Session;
 import dev.herald.heartbeat.api.SessionIds;
 import dev.herald.heartbeat.api.StartResult;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
@@ -25,10 +23,13 @@ final class PresenceRoutes {
 
   private final PresenceClient presence;
   private final PresenceOptions options;
+  private final BeatBatcher beats;
 
+  /** Routes of one gateway verticle instance, so of one event loop: its beats are coalesced per loop. */
   PresenceRoutes(Edge edge) {
     this.presence = edge.presence();
     this.options = edge.config().heartbeat();
+    this.beats = new BeatBatcher(presence);
   }
 
   void mount(Routes router) {
@@ -103,14 +104,14 @@ final class PresenceRoutes {
     if (sessionId == null) {
       throw notConnected("the request has no valid " + COOKIE + " cookie; call POST /v1/heartbeat/start first");
     }
-    presence.beat(sessionId).onSuccess(v -> Responses.noContent(ctx)).onFailure(e -> {
-      if (e instanceof ReplyException re && re.failureCode() == PresenceFailure.NOT_FOUND) {
+    beats.beat(ctx.vertx(), sessionId).onSuccess(connected -> {
+      if (connected) {
+        Responses.noContent(ctx);
+      } else {
         Problems.send(ctx, notConnected("the session is not connected (it expired or was stopped); "
             + "call POST /v1/heartbeat/start to connect it again"));
-      } else {
-        Problems.send(ctx, e, SERVICE);
       }
-    });
+    }).onFailure(e -> Problems.send(ctx, e, SERVICE));
   }
 
   private static Problem notConnected(String detail) {
