@@ -58,10 +58,11 @@ class PresenceRaceTest {
     List<String> cookies = new ArrayList<>();
     for (int i = 0; i < SESSIONS; i++) {
       cookies.add(PresenceApiTest.startNew(api, null));
-    }
-    for (int i = 0; i < SESSIONS; i += 2) {
-      Reply again = api.post("/v1/heartbeat/start", null, "Cookie", cookies.get(i));
-      assertEquals("reconnect", again.bodyAsJsonObject().getString("state"));
+      if (i % 2 == 0) {
+        // at once, well inside expireDelay even on a loaded machine: a reconnect is no new connect
+        Reply again = api.post("/v1/heartbeat/start", null, "Cookie", cookies.get(i));
+        assertEquals("reconnect", again.bodyAsJsonObject().getString("state"));
+      }
     }
     TestNode.await(race(vertx, node.port(), cookies));
     Set<String> ids = Set.copyOf(cookies.stream().map(c -> c.substring("herald_sid=".length())).toList());
