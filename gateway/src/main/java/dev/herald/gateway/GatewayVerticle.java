@@ -53,9 +53,14 @@ public final class GatewayVerticle extends VerticleBase {
     for (int status : new int[] {400, 403, 404, 405, 413, 500}) {
       router.errorHandler(status, this::onFailure);
     }
+    // Strict thread mode: every response here is written on its connection's event loop (the routes run
+    // there, streams are written by their loop), so Vert.x writes straight to the channel instead of
+    // giving each connection an outbound message queue: that queue is a JCTools MPSC queue whose first
+    // chunk alone is a 1024-slot array (~4.5 KiB per connection), the largest cost of an idle stream.
+    // A write from another thread would fail loudly ("Only the context thread can write a message").
     server = vertx.createHttpServer(new HttpServerOptions().setHost(http.host()).setPort(port)
             .setMaxInitialLineLength(MAX_REQUEST_LINE).setCompressionSupported(false)
-            .setHandle100ContinueAutomatically(true))
+            .setHandle100ContinueAutomatically(true).setStrictThreadMode(true))
         .requestHandler(router);
     return server.listen();
   }

@@ -53,7 +53,8 @@ final class ChannelStream implements SseConnection.Owner {
   private final NodeStreams node;
   private final LoopStreams loop;
   private final SseConnection connection;
-  private final StreamRequest request;
+  /** Until the replay has read it: a live stream needs none of it (its channels are in the positions). */
+  private StreamRequest request;
   private final StreamPositions positions;
   private final LoopStreams.Subscription[] subs;
   private final boolean single;
@@ -104,8 +105,10 @@ final class ChannelStream implements SseConnection.Owner {
       return;
     }
     state = State.REPLAYING;
-    info = node.opened(connection.request(), request.channels(), request.sessionId(), request.userId());
-    replay().onComplete(ar -> {
+    info = node.opened(connection.remoteAddress(), request.channels(), request.sessionId(), request.userId());
+    String last = request.lastEventId();
+    request = null;
+    replay(last).onComplete(ar -> {
       if (state == State.CLOSED) {
         return;
       }
@@ -267,8 +270,7 @@ final class ChannelStream implements SseConnection.Owner {
   // ---- replay ----
 
   /** Resolves the starting point and writes what the client missed, channel after channel. */
-  private Future<Void> replay() {
-    String last = request.lastEventId();
+  private Future<Void> replay(String last) {
     if (last == null || last.isEmpty()) {
       return Future.succeededFuture(); // an EventSource without an id yet sends none: live only
     }

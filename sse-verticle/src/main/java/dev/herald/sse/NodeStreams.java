@@ -166,8 +166,7 @@ final class NodeStreams implements SseStreams {
   }
 
   /** A stream got its 200: tell the listener and the cluster. Returns what is known of it. */
-  StreamInfo opened(HttpServerRequest request, List<String> channels, String sessionId, String userId) {
-    String remote = request.remoteAddress() == null ? null : request.remoteAddress().toString();
+  StreamInfo opened(String remote, List<String> channels, String sessionId, String userId) {
     StreamInfo info = new StreamInfo(nodeId + "-" + ids.incrementAndGet(), nodeId, channels, sessionId, userId,
         remote, System.currentTimeMillis());
     LOG.debug("stream {} opened on {} ({})", info.streamId(), channels, remote);

@@ -1,6 +1,7 @@
 package dev.herald.sse;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -32,8 +33,15 @@ final class SseConnection extends StreamSet.Member {
     void closed(String reason);
   }
 
-  private final HttpServerRequest request;
+  /*
+   * Memory (idle streams are the node's bulk): the stream keeps the response and the connection, not the
+   * request. A request from a router is a wrapper that holds its RoutingContext (data map, parsed params,
+   * forwarded parser...) for as long as it is referenced; the remote address is read once, at the start.
+   */
   private final HttpServerResponse response;
+  private final HttpConnection httpConnection;
+  private final boolean http2;
+  private final String remoteAddress;
   private final long maxQueued;
   private Owner owner;
   private long queued;
@@ -44,8 +52,10 @@ final class SseConnection extends StreamSet.Member {
   private Runnable onDrain;
 
   SseConnection(HttpServerRequest request, long maxQueued) {
-    this.request = request;
     this.response = request.response();
+    this.httpConnection = request.connection();
+    this.http2 = request.version() == HttpVersion.HTTP_2;
+    this.remoteAddress = request.remoteAddress() == null ? null : request.remoteAddress().toString();
     this.maxQueued = maxQueued;
   }
 
@@ -56,8 +66,9 @@ final class SseConnection extends StreamSet.Member {
     response.exceptionHandler(t -> close(CLIENT));
   }
 
-  HttpServerRequest request() {
-    return request;
+  /** The client's address as {@code host:port} ({@code null} when unknown), for {@code StreamInfo}. */
+  String remoteAddress() {
+    return remoteAddress;
   }
 
   /** Sends the 200, the SSE headers and the first bytes. */
@@ -68,6 +79,10 @@ final class SseConnection extends StreamSet.Member {
     eventStream(response).setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, maxQueued));
     started = true;
     write(prelude);
+    // The head is out (the first write sends it): handlers waiting for it (a router's headers-end hook,
+    // which captures its RoutingContext) have run and would otherwise stay referenced for the stream's
+    // whole life.
+    response.headersEndHandler(null);
   }
 
   /** Sets the 200 and the SSE headers of SPEC §3 on {@code response}. */
@@ -210,12 +225,12 @@ final class SseConnection extends StreamSet.Member {
    * socket fails the pending writes, frees their buffers and closes the socket now.
    */
   private void hardClose() {
-    if (request.version() == HttpVersion.HTTP_2) {
+    if (http2) {
       response.reset();
-    } else if (request.connection() instanceof ConnectionBase base) {
+    } else if (httpConnection instanceof ConnectionBase base) {
       base.channelHandlerContext().close();
     } else {
-      request.connection().close();
+      httpConnection.close();
     }
   }
 }

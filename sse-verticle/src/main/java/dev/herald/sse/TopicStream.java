@@ -49,7 +49,7 @@ final class TopicStream implements SseConnection.Owner {
       connection.start(node.prelude());
       if (!connection.isClosed()) {
         live = true;
-        info = node.opened(connection.request(), List.of(), null, null);
+        info = node.opened(connection.remoteAddress(), List.of(), null, null);
       }
     });
   }
