@@ -1,5 +1,6 @@
 package dev.herald.heartbeat;
 
+import dev.herald.redis.LuaScript;
 import io.vertx.redis.client.Request;
 import java.util.function.Supplier;
 
@@ -12,6 +13,11 @@ import java.util.function.Supplier;
  * @param label      a short name for logs and errors
  */
 record RedisCall(Request request, Supplier<Request> onNoScript, String label) {
+
+  /** A call of {@code script}, with its NOSCRIPT fallback. */
+  static RedisCall script(LuaScript script, java.util.List<String> keys, java.util.List<String> args) {
+    return new RedisCall(script.evalsha(keys, args), () -> script.eval(keys, args), script.name());
+  }
 
   /** A plain command, not a script. */
   static RedisCall plain(String label, Request request) {

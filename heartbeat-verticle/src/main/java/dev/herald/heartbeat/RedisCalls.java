@@ -4,6 +4,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import dev.herald.redis.LuaScript;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Response;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *   cost one round trip; each request keeps its own result (one failing does not hide the others, unlike
  *   {@code Redis.batch}), and in cluster mode the connection routes each request to its slot's master
  *   ({@code Redis.batch} would refuse requests of different slots).</li>
- *   <li><b>NOSCRIPT.</b> A script unknown to Redis is sent once more as {@code EVAL} ({@link RedisScript}).</li>
+ *   <li><b>NOSCRIPT.</b> A script unknown to Redis is sent once more as {@code EVAL} ({@link LuaScript}).</li>
  *   <li><b>State changes are logged once:</b> the first failure after a success, and the first success after
  *   failures.</li>
  * </ul>
@@ -171,7 +172,7 @@ final class RedisCalls {
 
   private Future<Response> sendOne(RedisConnection conn, RedisCall call, Set<String> reloaded) {
     return conn.send(call.request()).recover(failure -> {
-      if (call.onNoScript() == null || !RedisScript.isNoScript(failure)) {
+      if (call.onNoScript() == null || !LuaScript.isNoScript(failure)) {
         return Future.failedFuture(failure);
       }
       scriptReloads.increment();

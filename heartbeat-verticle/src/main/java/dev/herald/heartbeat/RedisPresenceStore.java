@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
+import dev.herald.redis.LuaScript;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -67,13 +68,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisPresenceStore implements PresenceStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisPresenceStore.class);
-  private static final RedisScript START = RedisScript.load("start");
-  private static final RedisScript TOUCH = RedisScript.load("touch");
-  private static final RedisScript REMOVE = RedisScript.load("remove");
-  private static final RedisScript CLAIM = RedisScript.load("claim");
-  private static final RedisScript READ = RedisScript.load("read");
-  private static final RedisScript LIST = RedisScript.load("list");
-  private static final List<RedisScript> SCRIPTS = List.of(START, TOUCH, REMOVE, CLAIM, READ, LIST);
+  /** A presence script from this module's resources ({@code dev/herald/heartbeat/redis/<name>.lua}). */
+  static LuaScript script(String name) {
+    return LuaScript.load("/dev/herald/heartbeat/redis/", name);
+  }
+
+  private static final LuaScript START = script("start");
+  private static final LuaScript TOUCH = script("touch");
+  private static final LuaScript REMOVE = script("remove");
+  private static final LuaScript CLAIM = script("claim");
+  private static final LuaScript READ = script("read");
+  private static final LuaScript LIST = script("list");
+  private static final List<LuaScript> SCRIPTS = List.of(START, TOUCH, REMOVE, CLAIM, READ, LIST);
 
   private final RedisCalls calls;
   private final RedisPresenceKeys keys;
@@ -118,7 +124,7 @@ public final class RedisPresenceStore implements PresenceStore {
               + " for script " + SCRIPTS.get(i).name() + ", expected " + SCRIPTS.get(i).sha()));
         }
       }
-      LOG.info("presence scripts loaded into Redis: {}", SCRIPTS.stream().map(RedisScript::name).toList());
+      LOG.info("presence scripts loaded into Redis: {}", SCRIPTS.stream().map(LuaScript::name).toList());
       return Future.<Void>succeededFuture();
     });
   }
@@ -134,7 +140,7 @@ public final class RedisPresenceStore implements PresenceStore {
       scriptKeys.addAll(keys.otherExpiries(shard));
     }
     String metaJson = meta == null ? "" : meta.encode();
-    LongFunction<RedisCall> call = others -> START.call(scriptKeys, List.of(sessionId,
+    LongFunction<RedisCall> call = others -> RedisCall.script(START, scriptKeys, List.of(sessionId,
         userId == null ? "0" : "1", userId == null ? "" : userId, metaJson, Long.toString(now),
         Integer.toString(maxSessions), Long.toString(others)));
     Future<Response> reply;
@@ -173,7 +179,7 @@ public final class RedisPresenceStore implements PresenceStore {
       }).add(id);
     }
     List<RedisCall> touches = new ArrayList<>(byShard.size());
-    byShard.forEach((shard, args) -> touches.add(TOUCH.call(List.of(keys.expiry(shard)), args)));
+    byShard.forEach((shard, args) -> touches.add(RedisCall.script(TOUCH, List.of(keys.expiry(shard)), args)));
     return calls.pipelineAll("a batch of beats", touches).map(replies -> {
       Set<String> missing = new HashSet<>();
       replies.forEach(r -> missing.addAll(RedisSessionReplies.strings(r)));
@@ -187,7 +193,7 @@ public final class RedisPresenceStore implements PresenceStore {
       return closedFailure();
     }
     int shard = RedisPresenceKeys.shard(sessionId);
-    RedisCall call = REMOVE.call(List.of(keys.expiry(shard), keys.ids(shard), keys.session(sessionId)),
+    RedisCall call = RedisCall.script(REMOVE, List.of(keys.expiry(shard), keys.ids(shard), keys.session(sessionId)),
         List.of(sessionId));
     return calls.send("stop", call, late -> {
       Session ended = RedisSessionReplies.session(late, 0);
@@ -240,7 +246,7 @@ public final class RedisPresenceStore implements PresenceStore {
       }
       int take = (int) Math.min(left, r.result().toLong());
       if (take > 0) {
-        claims.add(CLAIM.call(List.of(keys.expiry(shard), keys.ids(shard)),
+        claims.add(RedisCall.script(CLAIM, List.of(keys.expiry(shard), keys.ids(shard)),
             List.of(Long.toString(seenBefore), Integer.toString(take), keys.sessionPrefix(shard))));
         left -= take;
       }
@@ -292,7 +298,7 @@ public final class RedisPresenceStore implements PresenceStore {
       return closedFailure();
     }
     int shard = RedisPresenceKeys.shard(sessionId);
-    RedisCall call = READ.call(List.of(keys.expiry(shard)), List.of(keys.sessionPrefix(shard), sessionId));
+    RedisCall call = RedisCall.script(READ, List.of(keys.expiry(shard)), List.of(keys.sessionPrefix(shard), sessionId));
     return calls.send("get", call, null).map(r -> RedisSessionReplies.session(r.get(0), 0));
   }
 
@@ -308,7 +314,7 @@ public final class RedisPresenceStore implements PresenceStore {
     for (int n = 0; n < RedisPresenceKeys.SHARDS; n++) {
       // limit + 1 from each shard (so up to 16 x (limit + 1) sessions are read): more than limit in all
       // means there is a next page, and each shard's answer is atomic, so no staying session is skipped
-      lists.add(LIST.call(List.of(keys.expiry(n), keys.ids(n)),
+      lists.add(RedisCall.script(LIST, List.of(keys.expiry(n), keys.ids(n)),
           List.of(keys.sessionPrefix(n), afterId == null ? "" : afterId, Integer.toString(limit + 1))));
     }
     return calls.pipelineAll("list", lists).map(replies -> {

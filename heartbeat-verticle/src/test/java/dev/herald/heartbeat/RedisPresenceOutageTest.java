@@ -88,7 +88,7 @@ class RedisPresenceOutageTest {
     long reloadsBefore = store.scriptReloads();
     assertFalse(await(store.start("k-1", "u", null, now + 1)).reconnect(), "Redis lost the session: it connects again");
     assertTrue(store.scriptReloads() > reloadsBefore, "NOSCRIPT answered by sending the script again");
-    assertEquals(List.of(1L), server.call("SCRIPT", "EXISTS", RedisScript.load("start").sha()),
+    assertEquals(List.of(1L), server.call("SCRIPT", "EXISTS", RedisPresenceStore.script("start").sha()),
         "the script is known again, for the next EVALSHA");
     assertEquals(List.of("k-1"), await(store.claimExpired(now + 2, 10)).stream().map(Session::sessionId).toList());
   }

@@ -57,7 +57,7 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
     redis.server.call("SCRIPT", "FLUSH");
     await(store.loadScripts());
     for (String name : List.of("start", "touch", "remove", "claim", "read", "list")) {
-      Object exists = redis.server.call("SCRIPT", "EXISTS", RedisScript.load(name).sha());
+      Object exists = redis.server.call("SCRIPT", "EXISTS", RedisPresenceStore.script(name).sha());
       assertEquals(List.of(1L), exists, name);
     }
     await(store.close());

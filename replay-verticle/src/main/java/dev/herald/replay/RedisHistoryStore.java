@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.redis.client.Command;
+import dev.herald.redis.LuaScript;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -72,9 +73,11 @@ import java.util.function.Function;
 public final class RedisHistoryStore implements HistoryStore {
   /** A sensible request timeout for production (ms). */
   public static final long DEFAULT_TIMEOUT_MS = 2000;
-  private static final RedisScript APPEND = RedisScript.load("append");
-  private static final RedisScript READ = RedisScript.load("read");
-  private static final RedisScript CHECK = RedisScript.load("check");
+  /** Where the history scripts are; {@code lib.lua} goes in front of each. */
+  private static final String SCRIPTS = "/dev/herald/replay/redis/";
+  private static final LuaScript APPEND = LuaScript.load(SCRIPTS, "append", "lib");
+  private static final LuaScript READ = LuaScript.load(SCRIPTS, "read", "lib");
+  private static final LuaScript CHECK = LuaScript.load(SCRIPTS, "check", "lib");
 
   private final Vertx vertx;
   private final Context context;

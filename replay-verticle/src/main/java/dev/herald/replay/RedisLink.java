@@ -4,6 +4,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import dev.herald.redis.LuaScript;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -94,7 +95,7 @@ final class RedisLink {
 
   private final Context context;
   private final Redis redis;
-  private final List<RedisScript> scripts;
+  private final List<LuaScript> scripts;
   private final String what;
   private final ArrayDeque<Waiting> awaiting = new ArrayDeque<>();
   private final Set<String> warm = new HashSet<>();
@@ -108,7 +109,7 @@ final class RedisLink {
   private Boolean up;
   private boolean noScriptSeen;
 
-  RedisLink(Context context, Redis redis, List<RedisScript> scripts, String what) {
+  RedisLink(Context context, Redis redis, List<LuaScript> scripts, String what) {
     this.context = context;
     this.redis = redis;
     this.scripts = List.copyOf(scripts);
@@ -284,7 +285,7 @@ final class RedisLink {
 
   /** {@code SCRIPT LOAD} of every script (in cluster mode it reaches one master; EVAL covers the others). */
   private void loadScripts(RedisConnection conn) {
-    for (RedisScript s : scripts) {
+    for (LuaScript s : scripts) {
       conn.send(s.loadRequest()).onComplete(loaded -> {
         if (loaded.failed()) {
           LOG.debug("{}: SCRIPT LOAD {} failed: {}", what, s.name(), message(loaded.cause()));
