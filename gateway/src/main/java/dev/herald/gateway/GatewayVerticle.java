@@ -58,8 +58,11 @@ public final class GatewayVerticle extends VerticleBase {
     // giving each connection an outbound message queue: that queue is a JCTools MPSC queue whose first
     // chunk alone is a 1024-slot array (~4.5 KiB per connection), the largest cost of an idle stream.
     // A write from another thread would fail loudly ("Only the context thread can write a message").
+    // No WebSocket compression: Herald serves no WebSockets, and with it on every HTTP/1 connection's
+    // pipeline carries an extension handler that each SSE write passes through.
     server = vertx.createHttpServer(new HttpServerOptions().setHost(http.host()).setPort(port)
             .setMaxInitialLineLength(MAX_REQUEST_LINE).setCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
             .setHandle100ContinueAutomatically(true).setStrictThreadMode(true))
         .requestHandler(router);
     return server.listen();

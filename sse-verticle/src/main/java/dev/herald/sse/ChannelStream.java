@@ -123,24 +123,51 @@ final class ChannelStream implements SseConnection.Owner {
   }
 
   /**
-   * An event from the fan-out for channel {@code index}; returns true when it was written.
-   *
-   * @param shared the frames already built for this event on this loop, reused by streams that stand
-   *               where another stood (the same multi-channel cursor), or {@code null}
+   * Events of channel {@code index} from the fan-out, in order; returns how many were written. A live
+   * stream writes all it accepts of them at once (one write, one flush), reusing the bytes of a stream
+   * that stood where it stands ({@link LoopStreams.Batch}).
    */
-  boolean onEvent(int index, EncodedEvent event, SharedFrame shared) {
+  int onEvents(int index, LoopStreams.Batch batch) {
+    int n = batch.size();
     if (state == State.LIVE) {
-      return deliver(index, event, true, shared);
+      if (n == 1) {
+        return deliver(index, batch.event(0), true, batch.shared(0)) ? 1 : 0;
+      }
+      Buffer[] parts = batch.parts();
+      int count = 0;
+      for (int k = 0; k < n; k++) {
+        EncodedEvent event = batch.event(k);
+        switch (positions.accept(index, event.event(), true)) {
+          case DUPLICATE:
+            break;
+          case HOLE:
+            hole(event);
+            return 0;
+          default:
+            parts[count++] = single ? event.singleChannelFrame(envelope) : multiChannelFrame(event, batch.shared(k));
+        }
+      }
+      return count > 0 && connection.write(batch.join(parts, count)) ? count : 0;
     }
     if (state == State.CLOSED) {
-      return false;
+      return 0;
     }
-    queue.add(new Queued(index, event));
-    queuedBytes += event.approximateSize();
+    for (int k = 0; k < n; k++) {
+      EncodedEvent event = batch.event(k);
+      queue.add(new Queued(index, event));
+      queuedBytes += event.approximateSize();
+    }
     if (queuedBytes + connection.queued() > node.options().maxQueuedBytes()) {
       connection.close(SseConnection.EVICTED);
     }
-    return false;
+    return 0;
+  }
+
+  /** A live event showed that events before it never reached this stream: the client resumes from history. */
+  private void hole(EncodedEvent event) {
+    LOG.warn("stream {}: events missing before seq {} of {}; closing so the client resumes from history",
+        info.streamId(), event.event().seq(), event.event().channel());
+    connection.close(SseConnection.EVICTED);
   }
 
   private boolean deliver(int index, EncodedEvent event, boolean strict, SharedFrame shared) {
@@ -148,9 +175,7 @@ final class ChannelStream implements SseConnection.Owner {
       case DUPLICATE:
         return false;
       case HOLE:
-        LOG.warn("stream {}: events missing before seq {} of {}; closing so the client resumes from history",
-            info.streamId(), event.event().seq(), event.event().channel());
-        connection.close(SseConnection.EVICTED);
+        hole(event);
         return false;
       default:
         return connection.write(single ? event.singleChannelFrame(envelope) : multiChannelFrame(event, shared));

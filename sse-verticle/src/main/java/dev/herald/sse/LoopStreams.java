@@ -2,20 +2,33 @@ package dev.herald.sse;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * The streams of one event loop: channel to subscribed streams, every SSE connection (for pings and
  * shutdown) and the loop's topic consumers. Created lazily for each event-loop context that opens a
  * stream; every method runs on that loop, so nothing here is locked.
+ *
+ * <p>Events reach the loop through an inbox drained by one task at a time. When the loop keeps up,
+ * each task finds one event; when it falls behind (a burst, or more deliveries than the cores can
+ * write), the events that piled up meanwhile are delivered together: each stream gets all of its new
+ * frames of a channel in one write, one socket flush instead of one per event, and streams standing at
+ * the same place share the joined bytes ({@link Batch}). So the busier the node, the less each delivery
+ * costs, instead of the backlog growing at a fixed cost per event.
  *
  * <p>A stream closing while the loop iterates its streams (an eviction during delivery, say) is
  * removed right after the iteration ({@link #later}).
@@ -50,6 +63,13 @@ final class LoopStreams {
   private final StreamSet<SseConnection> connections = new StreamSet<>();
   private final LoopTopics topics;
   private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+  /** Events posted by the fan-out, not delivered yet; {@link #drainScheduled} while a task will take them. */
+  private final Queue<EncodedEvent> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  /** Reused by each drain: the events taken, by channel, in the order of their channels' first events. */
+  private final Map<String, List<EncodedEvent>> byChannel = new LinkedHashMap<>();
+  /** At most this many events per drain task, so requests and new streams on the loop get their turn. */
+  static final int MAX_BATCH = 256;
   private int depth;
   private long pingTimer = -1;
 
@@ -110,29 +130,148 @@ final class LoopStreams {
 
   /** Called by the fan-out from its own thread: delivers {@code event} here, on this loop. */
   void post(EncodedEvent event) {
-    context.runOnContext(v -> deliver(event));
+    inbox.add(event);
+    if (drainScheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> drainInbox());
+    }
   }
 
+  /** Delivers what the inbox holds (up to {@link #MAX_BATCH}), per channel in order, then looks again. */
+  private void drainInbox() {
+    EncodedEvent first = inbox.poll();
+    EncodedEvent second = first == null ? null : inbox.poll();
+    if (second == null) {
+      if (first != null) {
+        deliver(first);
+      }
+    } else {
+      group(first);
+      group(second);
+      EncodedEvent e;
+      for (int taken = 2; taken < MAX_BATCH && (e = inbox.poll()) != null; taken++) {
+        group(e);
+      }
+      try {
+        for (Map.Entry<String, List<EncodedEvent>> run : byChannel.entrySet()) {
+          deliver(run.getKey(), run.getValue());
+        }
+      } finally {
+        byChannel.clear();
+      }
+    }
+    if (inbox.isEmpty()) {
+      drainScheduled.set(false);
+      // an event posted between the look and the reset found the flag still set: take it now
+      if (inbox.isEmpty() || !drainScheduled.compareAndSet(false, true)) {
+        return;
+      }
+    }
+    context.runOnContext(v -> drainInbox());
+  }
+
+  private void group(EncodedEvent e) {
+    byChannel.computeIfAbsent(e.event().channel(), c -> new ArrayList<>(4)).add(e);
+  }
+
+  /** Delivers one event to this loop's streams of its channel (on this loop). */
   void deliver(EncodedEvent event) {
-    ChannelEntry entry = channels.get(event.event().channel());
+    deliver(event.event().channel(), List.of(event));
+  }
+
+  /** Delivers {@code events} of {@code channel}, in order, to this loop's streams of it (on this loop). */
+  void deliver(String channel, List<EncodedEvent> events) {
+    ChannelEntry entry = channels.get(channel);
     if (entry == null) {
       return;
     }
     int delivered = 0;
-    ChannelStream.SharedFrame shared = new ChannelStream.SharedFrame();
+    Batch batch = new Batch(events);
     enter();
     try {
       StreamSet<Subscription> subs = entry.subs;
       for (int i = 0, n = subs.size(); i < n; i++) {
         Subscription sub = subs.get(i);
-        if (sub.stream.onEvent(sub.index, event, shared)) {
-          delivered++;
-        }
+        delivered += sub.stream.onEvents(sub.index, batch);
       }
     } finally {
       exit();
     }
     metrics.delivered(delivered);
+    if (events.size() > 1) {
+      metrics.batched(delivered);
+    }
+  }
+
+  /**
+   * Events of one channel delivered together on one loop, and the bytes built for them that streams
+   * can share: per event, the last multi-channel frame built; for the batch, the last frames joined for
+   * one write. Streams standing where another stood write the very same bytes, built once.
+   */
+  static final class Batch {
+    final List<EncodedEvent> events;
+    private final ChannelStream.SharedFrame[] shared;
+    private final Buffer[] scratch;
+    private Buffer[] lastParts;
+    private int lastCount;
+    private Buffer lastJoined;
+    private boolean lastShared;
+
+    Batch(List<EncodedEvent> events) {
+      this.events = events;
+      int n = events.size();
+      this.shared = new ChannelStream.SharedFrame[n];
+      this.scratch = n == 1 ? null : new Buffer[n];
+    }
+
+    int size() {
+      return events.size();
+    }
+
+    EncodedEvent event(int k) {
+      return events.get(k);
+    }
+
+    ChannelStream.SharedFrame shared(int k) {
+      ChannelStream.SharedFrame s = shared[k];
+      if (s == null) {
+        s = new ChannelStream.SharedFrame();
+        shared[k] = s;
+      }
+      return s;
+    }
+
+    /** Room for one stream's frames of this batch (reused stream after stream). */
+    Buffer[] parts() {
+      return scratch;
+    }
+
+    /** {@code parts[0, count)} as one buffer; the previous stream's when it wrote the same frames. */
+    Buffer join(Buffer[] parts, int count) {
+      if (count == 1) {
+        return parts[0];
+      }
+      if (count == lastCount && sameParts(parts, count)) {
+        if (!lastShared) { // a second stream writes these bytes: the rest take them from native memory
+          lastJoined = SseFrames.direct(lastJoined);
+          lastShared = true;
+        }
+        return lastJoined;
+      }
+      lastParts = Arrays.copyOf(parts, count);
+      lastCount = count;
+      lastJoined = SseFrames.concat(parts, count);
+      lastShared = false;
+      return lastJoined;
+    }
+
+    private boolean sameParts(Buffer[] parts, int count) {
+      for (int i = 0; i < count; i++) {
+        if (parts[i] != lastParts[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** Tracks an SSE connection for pings and shutdown. */

@@ -18,6 +18,7 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,11 @@ final class NodeStreams implements SseStreams {
   }
 
   /** The calling loop's registry with a stream slot taken, or null after answering 503 itself. */
+  /** The loops that have had streams, for tests in this package. */
+  Collection<LoopStreams> loops() {
+    return loops.values();
+  }
+
   private LoopStreams admit(HttpServerRequest request) {
     Context current = Vertx.currentContext();
     if (current == null || !current.isEventLoopContext()) {

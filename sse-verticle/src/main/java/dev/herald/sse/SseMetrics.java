@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sse verticle's meters: open streams (which also enforces {@code sse.maxStreams}), deliveries
- * (events written to streams), evictions (G5), events the node fan-out received in order, and events
- * streams caught up from the history because the bus had not brought them (see {@link ChannelStream}).
+ * (events written to streams), deliveries written in batches (see {@link LoopStreams}), evictions (G5),
+ * events the node fan-out received in order, and events streams caught up from the history because the
+ * bus had not brought them (see {@link ChannelStream}).
  */
 final class SseMetrics {
   private final AtomicInteger open = new AtomicInteger();
@@ -16,6 +17,7 @@ final class SseMetrics {
   private final Counter evictions;
   private final Counter fanoutEvents;
   private final Counter caughtUp;
+  private final Counter batched;
 
   SseMetrics(MeterRegistry registry) {
     Gauge.builder("herald.sse.streams", open, AtomicInteger::get).description("SSE streams open on this node")
@@ -29,6 +31,9 @@ final class SseMetrics {
     caughtUp = Counter.builder("herald.sse.catchup.events")
         .description("Events written from the history after a stream joined a channel newly consumed here, "
             + "because the cluster had not routed them to this node yet").register(registry);
+    batched = Counter.builder("herald.sse.batched.deliveries")
+        .description("Deliveries written together with later events of the same stream in one write, because "
+            + "events piled up while the loop was busy (a node that is behind)").register(registry);
   }
 
   /** Takes a stream slot unless {@code max} streams are open. */
@@ -55,6 +60,12 @@ final class SseMetrics {
   void delivered(int n) {
     if (n > 0) {
       deliveries.increment(n);
+    }
+  }
+
+  void batched(int n) {
+    if (n > 0) {
+      batched.increment(n);
     }
   }
 
