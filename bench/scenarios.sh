@@ -246,8 +246,9 @@ start_herald_node() {
   local name="$1"
   shift
   H_PORT="$(peers_free_port)" || return 1
+  # Herald refuses HERALD_* variables that are not settings: these two are this script's own.
   # shellcheck disable=SC2086
-  java ${HERALD_JAVA_OPTS:-} -jar "$herald_jar" --http.host=127.0.0.1 --http.port="$H_PORT" "$@" \
+  env -u HERALD_JAVA_OPTS -u HERALD_JAR java ${HERALD_JAVA_OPTS:-} -jar "$herald_jar" --http.host=127.0.0.1 --http.port="$H_PORT" "$@" \
     >"$server_logs/$name.log" 2>&1 </dev/null &
   H_PID=$!
   STARTED+=("$H_PID")

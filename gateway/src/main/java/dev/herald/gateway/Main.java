@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +39,14 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    List<String> tuned = ConfigLoader.wantsHelp(args) ? List.of() : HeapTuning.apply();
     Launch launch = launch(args, System.getenv(), System.out, System.err);
     if (launch.running() != null) {
       Running running = launch.running();
+      if (!tuned.isEmpty()) {
+        log(running.config).info("JVM heap sized for many open streams: {} (options given to the JVM win)",
+            String.join(", ", tuned));
+      }
       // Hazelcast's own hook is off (ClusterSetup): this one drains, leaves the cluster cleanly, then
       // ends the JVM with 0 (a plain SIGTERM exit would be 143) or 1 when the stop did not finish in time.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(running.stopAndWait()

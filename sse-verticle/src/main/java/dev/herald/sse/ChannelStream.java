@@ -367,9 +367,14 @@ final class ChannelStream implements SseConnection.Owner {
     });
   }
 
-  /** Writes replayed events, pausing while the client is behind so history alone never evicts it. */
+  /**
+   * Writes replayed events, several per write (up to half the stream's bound at a time, so one write
+   * never evicts it), pausing while the client is behind so history alone never evicts it.
+   */
   private void writePage(int index, List<StoredEvent> events, int from, Runnable then, Promise<Void> done) {
-    for (int k = from; k < events.size(); k++) {
+    int k = from;
+    List<Buffer> parts = new ArrayList<>();
+    while (k < events.size()) {
       if (state == State.CLOSED) {
         done.tryComplete();
         return;
@@ -379,10 +384,20 @@ final class ChannelStream implements SseConnection.Owner {
         connection.whenDrained(() -> writePage(index, events, resume, then, done));
         return;
       }
-      if (deliver(index, new EncodedEvent(events.get(k)), false, null)) {
-        node.metrics().delivered(1);
+      long room = node.options().maxQueuedBytes() / 2 - connection.queued();
+      long bytes = 0;
+      parts.clear();
+      while (k < events.size() && (parts.isEmpty() || bytes < room)) {
+        Buffer frame = replayFrame(index, new EncodedEvent(events.get(k++)));
+        if (frame != null) {
+          parts.add(frame);
+          bytes += frame.length();
+        }
+      }
+      if (!parts.isEmpty() && connection.write(SseFrames.concat(parts.toArray(new Buffer[0]), parts.size()))) {
+        node.metrics().delivered(parts.size());
         if (catchingUp) {
-          node.metrics().caughtUp();
+          node.metrics().caughtUp(parts.size());
         }
       }
     }
@@ -391,6 +406,14 @@ final class ChannelStream implements SseConnection.Owner {
       return;
     }
     then.run();
+  }
+
+  /** The frame of a replayed event, or {@code null} when the stream already has it. */
+  private Buffer replayFrame(int index, EncodedEvent event) {
+    if (positions.accept(index, event.event(), false) != StreamPositions.Verdict.WRITE) {
+      return null;
+    }
+    return single ? event.singleChannelFrame(envelope) : multiChannelFrame(event, null);
   }
 
   @Override

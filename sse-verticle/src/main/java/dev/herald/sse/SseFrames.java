@@ -25,6 +25,8 @@ final class SseFrames {
   static final int PADDING_BYTES = 2048;
   /** Frames up to this size are joined by copying; larger ones by a zero-copy composite. */
   private static final int COPY_LIMIT = 4096;
+  /** Runs of frames up to this size are concatenated by copying; longer ones by a zero-copy composite. */
+  private static final int CONCAT_COPY_LIMIT = 64 * 1024;
 
   private SseFrames() {
   }
@@ -118,7 +120,7 @@ final class SseFrames {
     for (int i = 0; i < count; i++) {
       total += parts[i].length();
     }
-    if (total <= COPY_LIMIT) {
+    if (total <= CONCAT_COPY_LIMIT) {
       Buffer joined = Buffer.buffer(total);
       for (int i = 0; i < count; i++) {
         joined.appendBuffer(parts[i]);

@@ -77,7 +77,7 @@ final class SseMetrics {
     fanoutEvents.increment();
   }
 
-  void caughtUp() {
-    caughtUp.increment();
+  void caughtUp(int n) {
+    caughtUp.increment(n);
   }
 }
