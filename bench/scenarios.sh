@@ -19,7 +19,12 @@
 #     --reps N            repetitions of each scenario per target [3]
 #     --quick             smoke variant: at most 200 connections and about 10 s per run
 #     --out DIR           results directory [target/bench-scenarios/<UTC time>]
-#     --warmup S          seconds of load before measuring (fanout, heartbeat) [5; quick 1]
+#     --warmup S          seconds of load before measuring (fanout, heartbeat) [15; quick 1]: a fresh JVM
+#                         spends its first seconds compiling the hot paths (5 s left Herald 20–40 % above
+#                         its warm CPU per delivery); the peers are native or warm after one second
+#     --jvm-warmup S      the same for the Herald targets [30; quick 1]: a JIT-compiled server reaches its
+#                         steady state later (measured: the 1,000-channel fan-out still cost 35-65 µs per
+#                         delivery in the 15 s after a 10 s warm-up, 23-25 µs in the next 15 s)
 #     --duration S        measured seconds (fanout, heartbeat; idle holds this long) [15; quick 3]
 #     --rate-scale F      multiply every fan-out publish rate by F [1]
 #     --replay-channels N channels of the replay storm (subscribers spread evenly) [1000; quick 20]
@@ -47,6 +52,7 @@ reps=3
 quick=0
 out=""
 warmup=""
+jvm_warmup=""
 duration=""
 rate_scale=1
 replay_channels=""
@@ -59,7 +65,7 @@ die() {
   exit 2
 }
 usage() {
-  sed -n '2,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,40p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while [[ $# -gt 0 ]]; do
@@ -70,6 +76,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1; shift ;;
     --out) out="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
+    --jvm-warmup) jvm_warmup="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --rate-scale) rate_scale="$2"; shift 2 ;;
     --replay-channels) replay_channels="$2"; shift 2 ;;
@@ -85,10 +92,12 @@ done
 [[ "$reps" =~ ^[1-9][0-9]*$ ]] || die "--reps is a positive number"
 if ((quick)); then
   warmup="${warmup:-1}"
+  jvm_warmup="${jvm_warmup:-$warmup}"
   duration="${duration:-3}"
   replay_channels="${replay_channels:-20}"
 else
-  warmup="${warmup:-5}"
+  warmup="${warmup:-15}"
+  jvm_warmup="${jvm_warmup:-30}"
   duration="${duration:-15}"
   replay_channels="${replay_channels:-1000}"
 fi
@@ -109,9 +118,10 @@ scaled() {
   awk -v r="$1" -v f="$rate_scale" 'BEGIN { v = int(r * f + 0.5); if (v < 1) v = 1; print v }'
 }
 
-# Prints the load-tool arguments of scenario $1 (mode first).
+# Prints the load-tool arguments of scenario $1 on target $2 (mode first).
 scenario_args() {
   local q="$quick" d="$duration" w="$warmup"
+  [[ "${2:-}" == herald* ]] && w="$jvm_warmup"
   case "$1" in
     fanout-1k)
       if ((q)); then echo "fanout --subscribers 100 --channels 1 --rate $(scaled 20) --duration $d --warmup $w"
@@ -151,7 +161,7 @@ applies() {
 # Rough seconds one run of scenario $1 on target $2 takes (for --dry-run and the ETA).
 estimate() {
   local s=0 a
-  read -r -a a <<< "$(scenario_args "$1")"
+  read -r -a a <<< "$(scenario_args "$1" "$2")"
   local subs=0 sessions=0 missed=0 channels=1 i
   for ((i = 1; i < ${#a[@]}; i += 2)); do
     case "${a[$i]}" in
@@ -355,7 +365,7 @@ if ((dry_run)); then
   for p in "${plan[@]}"; do
     i=$((i + 1))
     read -r s t r <<< "$p"
-    printf '%3d  %-14s %-15s rep %d  ~%3d s  bench/run.sh %s\n' "$i" "$s" "$t" "$r" "$(estimate "$s" "$t")" "$(scenario_args "$s")"
+    printf '%3d  %-14s %-15s rep %d  ~%3d s  bench/run.sh %s\n' "$i" "$s" "$t" "$r" "$(estimate "$s" "$t")" "$(scenario_args "$s" "$t")"
   done
   exit 0
 fi
@@ -415,7 +425,7 @@ for p in "${plan[@]}"; do
   before="$(load1)"
   started_at=$SECONDS
   status=0
-  read -r -a args <<< "$(scenario_args "$s")"
+  read -r -a args <<< "$(scenario_args "$s" "$t")"
   # shellcheck disable=SC2206
   extra=($tool_opts)
   max_s=$(( $(estimate "$s" "$t") * 3 + 120 ))
