@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * channel therefore reads the channel's history after its position again {@value #CATCH_UP_FIRST_MS} ms
  * and {@value #CATCH_UP_LAST_MS} ms after that registration, writing what the bus did not bring (the
  * positions drop what it did). A later live event would reveal such a hole too, but on a channel that
- * then goes quiet nothing else would. Streams without a position in a channel (live only) skip it.
+ * then goes quiet nothing else would. Streams without a position in a channel (live only) skip it;
+ * instead, a live-only stream joining a fresh channel sends its 200 only once the other nodes have had
+ * {@value #CATCH_UP_FIRST_MS} ms to learn of the registration ({@code routingWait}), so what is
+ * published after the client sees the stream open is routed here. (Events that arrive meanwhile are
+ * queued and written like any live event.)
  */
 final class ChannelStream implements SseConnection.Owner {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelStream.class);
@@ -95,8 +99,39 @@ final class ChannelStream implements SseConnection.Owner {
             "The stream could not subscribe to its channels; retry shortly.", SseConnection.UNAVAILABLE);
         return;
       }
-      begin();
+      long wait = routingWait();
+      if (wait > 0) {
+        loop.context().setTimer(wait, id -> {
+          if (state != State.CLOSED) {
+            begin();
+          }
+        });
+      } else {
+        begin();
+      }
     });
+  }
+
+  /**
+   * How long a live-only stream (no id to resume from) waits before its 200 in a cluster: until
+   * {@value #CATCH_UP_FIRST_MS} ms after the youngest registration of its channels on this node, so
+   * that the other nodes route those channels here by the time the client is told the stream is open.
+   * A stream with a position needs no wait (the catch-up reads fill what the bus did not bring), nor
+   * does one whose channels were consumed here before.
+   */
+  private long routingWait() {
+    if (!node.catchUp() || request.lastEventId() != null && !request.lastEventId().isEmpty()) {
+      return 0;
+    }
+    long now = System.nanoTime();
+    long wait = 0;
+    for (int i = 0; i < subs.length; i++) {
+      long at = loop.registeredAt(positions.channel(i));
+      if (at != 0) {
+        wait = Math.max(wait, TimeUnit.NANOSECONDS.toMillis(at - now) + CATCH_UP_FIRST_MS);
+      }
+    }
+    return wait;
   }
 
   private void begin() {
@@ -343,7 +378,7 @@ final class ChannelStream implements SseConnection.Owner {
   }
 
   private void readPage(int index, String after, Runnable next, Promise<Void> done) {
-    node.history().read(positions.channel(index), after, PAGE).onComplete(ar -> {
+    loop.readHistory(node.history(), positions.channel(index), after, PAGE).onComplete(ar -> {
       if (state == State.CLOSED) {
         done.tryComplete();
         return;

@@ -1,5 +1,7 @@
 package dev.herald.sse;
 
+import dev.herald.replay.api.HistoryClient;
+import dev.herald.replay.api.HistoryPage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -63,6 +65,16 @@ final class LoopStreams {
   private final StreamSet<SseConnection> connections = new StreamSet<>();
   private final LoopTopics topics;
   private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+  private final Chunks chunks = new Chunks();
+  /** History reads of this loop's streams in flight, and those waiting for one of the slots. */
+  private int reads;
+  private final ArrayDeque<Runnable> waitingReads = new ArrayDeque<>();
+  /**
+   * At most this many history reads (replay, catch-up) in flight per loop: when thousands of clients
+   * resume at once, the store answers a bounded number of reads at a time instead of all of them
+   * timing out together (and their clients coming back to try again).
+   */
+  static final int MAX_READS = 16;
   /** Events posted by the fan-out, not delivered yet; {@link #drainScheduled} while a task will take them. */
   private final Queue<EncodedEvent> inbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -83,6 +95,35 @@ final class LoopStreams {
 
   ContextInternal context() {
     return context;
+  }
+
+  /**
+   * Reads a page of {@code channel}'s history for one of this loop's streams (on this loop), once one of
+   * the {@link #MAX_READS} slots is free; the page is handed over on this loop.
+   */
+  Future<HistoryPage> readHistory(HistoryClient history, String channel, String after, int limit) {
+    Promise<HistoryPage> page = Promise.promise();
+    Runnable read = () -> history.read(channel, after, limit).onComplete(ar -> {
+      Runnable next = waitingReads.poll();
+      if (next != null) {
+        next.run();
+      } else {
+        reads--;
+      }
+      page.handle(ar);
+    });
+    if (reads < MAX_READS) {
+      reads++;
+      read.run();
+    } else {
+      waitingReads.add(read);
+    }
+    return page.future();
+  }
+
+  /** This loop's chunk framing, for its streams' connections. */
+  Chunks chunks() {
+    return chunks;
   }
 
   LoopTopics topics() {
@@ -375,7 +416,7 @@ final class LoopStreams {
     eachConnection(c -> c.tick(PING_TICKS));
   }
 
-  private void eachConnection(Consumer<SseConnection> action) {
+  void eachConnection(Consumer<SseConnection> action) {
     enter();
     try {
       for (int i = 0, n = connections.size(); i < n; i++) {

@@ -90,7 +90,7 @@ final class NodeStreams implements SseStreams {
     }
     LoopStreams loop = admit(request);
     if (loop != null) {
-      new ChannelStream(this, loop, new SseConnection(request, options.maxQueuedBytes()), stream).open();
+      new ChannelStream(this, loop, new SseConnection(request, options.maxQueuedBytes(), loop.chunks()), stream).open();
     }
   }
 
@@ -106,7 +106,7 @@ final class NodeStreams implements SseStreams {
     });
     LoopStreams loop = admit(request);
     if (loop != null) {
-      new TopicStream(this, loop, new SseConnection(request, options.maxQueuedBytes()), events).open();
+      new TopicStream(this, loop, new SseConnection(request, options.maxQueuedBytes(), loop.chunks()), events).open();
     }
   }
 

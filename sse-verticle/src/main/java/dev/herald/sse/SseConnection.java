@@ -1,5 +1,10 @@
 package dev.herald.sse;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,6 +25,17 @@ import io.vertx.core.net.impl.ConnectionBase;
  * Netty's buffer is past the mark and 16 more writes wait in Vert.x's own queue, so it would let a
  * stalled client cost up to 16 frames more (see {@code WriteQueueBehaviourTest}); the count here
  * covers both buffers and trips first.
+ *
+ * <p>Writes past the encoder: on HTTP/1.1, once the head and the first bytes are out, frames are
+ * written from the response encoder's own pipeline context, so they skip it, already framed as HTTP
+ * chunks ({@link Chunks}: one shared chunk per frame per loop, instead of the encoder allocating a
+ * chunk head and passing three buffers per write), with no completion callback. The bytes the node
+ * holds are then Netty's pending outbound bytes for the connection (exact: in strict thread mode every
+ * write of this connection goes straight to its channel), and a writer waiting for the client to catch
+ * up ({@link #whenDrained}) is woken by an empty write whose completion says everything before it
+ * reached the socket. The end of the stream ({@code response.end()}) still goes through the encoder,
+ * which is still in its chunked state. HTTP/2, HTTP/1.0 and pipelines without that encoder write
+ * through Vert.x as above.
  */
 final class SseConnection extends StreamSet.Member {
   static final String CLIENT = "client";
@@ -43,7 +59,11 @@ final class SseConnection extends StreamSet.Member {
   private final boolean http2;
   private final String remoteAddress;
   private final long maxQueued;
+  private final Chunks chunks;
+  /** The HTTP/1.1 response encoder's context once the head is out, for writes that skip it; else null. */
+  private ChannelHandlerContext past;
   private Owner owner;
+  /** Bytes written through Vert.x and not yet handed to the socket (when not writing past the encoder). */
   private long queued;
   /** Ping ticks since the last write; a write resets it (no clock read on the delivery path). */
   private int idleTicks;
@@ -52,11 +72,17 @@ final class SseConnection extends StreamSet.Member {
   private Runnable onDrain;
 
   SseConnection(HttpServerRequest request, long maxQueued) {
+    this(request, maxQueued, null);
+  }
+
+  /** @param chunks the loop's chunk framing, to write past the encoder on HTTP/1.1; null to write through Vert.x */
+  SseConnection(HttpServerRequest request, long maxQueued, Chunks chunks) {
     this.response = request.response();
     this.httpConnection = request.connection();
     this.http2 = request.version() == HttpVersion.HTTP_2;
     this.remoteAddress = request.remoteAddress() == null ? null : request.remoteAddress().toString();
     this.maxQueued = maxQueued;
+    this.chunks = request.version() == HttpVersion.HTTP_1_1 ? chunks : null;
   }
 
   /** Starts watching the connection; {@code owner} hears of the close. */
@@ -79,6 +105,10 @@ final class SseConnection extends StreamSet.Member {
     eventStream(response).setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, maxQueued));
     started = true;
     write(prelude);
+    if (chunks != null && !closed && httpConnection instanceof ConnectionBase base) {
+      // the head went out with the prelude: the encoder is in its chunked state from here on
+      past = base.channelHandlerContext().pipeline().context(HttpResponseEncoder.class);
+    }
     // The head is out (the first write sends it): handlers waiting for it (a router's headers-end hook,
     // which captures its RoutingContext) have run and would otherwise stay referenced for the stream's
     // whole life.
@@ -100,7 +130,16 @@ final class SseConnection extends StreamSet.Member {
 
   /** Bytes written to this stream that the node still holds (not yet handed to the socket). */
   long queued() {
-    return queued;
+    if (past == null) {
+      return queued;
+    }
+    ChannelOutboundBuffer out = past.channel().unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
+  }
+
+  /** True when frames go out past the encoder (see the class comment). */
+  boolean writesChunks() {
+    return past != null;
   }
 
   /**
@@ -112,14 +151,19 @@ final class SseConnection extends StreamSet.Member {
     if (closed || !started) {
       return false;
     }
-    int len = frame.length();
-    queued += len;
     idleTicks = 0;
-    response.write(frame).onComplete(ar -> written(len));
+    ChannelHandlerContext ctx = past;
+    if (ctx != null) {
+      ctx.writeAndFlush(chunks.of(frame), ctx.voidPromise());
+    } else {
+      int len = frame.length();
+      queued += len;
+      response.write(frame).onComplete(ar -> written(len));
+    }
     if (closed) {
       return false;
     }
-    if (queued > maxQueued) { // tighter than response.writeQueueFull(), which would be true later still
+    if (queued() > maxQueued) { // tighter than response.writeQueueFull(), which would be true later still
       close(EVICTED);
       return false;
     }
@@ -141,16 +185,32 @@ final class SseConnection extends StreamSet.Member {
    * for writers that can wait, like replay, so a slow but healthy client is not evicted by history.
    */
   void whenDrained(Runnable next) {
-    if (queued <= maxQueued / 4) {
+    if (queued() <= maxQueued / 4) {
       next.run();
     } else {
       onDrain = next;
+      probe();
     }
   }
 
   /** True when a waiting writer should pause before writing more. */
   boolean congested() {
-    return queued > maxQueued / 2;
+    return queued() > maxQueued / 2;
+  }
+
+  /** Past the encoder: an empty write whose completion means all written before it reached the socket. */
+  private void probe() {
+    ChannelHandlerContext ctx = past;
+    if (ctx != null && !closed) {
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER, ctx.newPromise().addListener((ChannelFutureListener) f -> {
+        if (f.isSuccess()) {
+          written(0);
+          if (onDrain != null) {
+            probe();
+          }
+        }
+      }));
+    }
   }
 
   /** Closes the stream; the first reason wins. The owner hears of it once. */
@@ -211,7 +271,7 @@ final class SseConnection extends StreamSet.Member {
   private void written(int len) {
     queued -= len;
     Runnable next = onDrain;
-    if (next != null && queued <= maxQueued / 4) {
+    if (next != null && queued() <= maxQueued / 4) {
       onDrain = null;
       next.run();
     }

@@ -53,6 +53,18 @@ class BatchDeliveryTest {
     return done.future();
   }
 
+  /** How many of the loop's connections write past Vert.x's encoder (HTTP/1.1 chunks of their own), and not. */
+  private static Future<int[]> chunkWriters(SseHarness h) {
+    LoopStreams loop = h.sse.nodeStreams().loops().iterator().next();
+    Promise<int[]> count = Promise.promise();
+    loop.context().runOnContext(v -> {
+      int[] n = new int[2];
+      loop.eachConnection(c -> n[c.writesChunks() ? 0 : 1]++);
+      count.complete(n);
+    });
+    return count.future();
+  }
+
   /** The batched-deliveries counter, read on the loop once the task delivering to it is done. */
   private static Future<Double> batched(SseHarness h) {
     LoopStreams loop = h.sse.nodeStreams().loops().iterator().next();
@@ -108,7 +120,7 @@ class BatchDeliveryTest {
                       clients.get(1).awaitEvents(45, WAIT), clients.get(2).awaitEvents(45, WAIT),
                       clients.get(3).awaitEvents(65, WAIT))))
                   .compose(x -> batched(h))
-                  .map(second -> new Object[] {clients, first, second}));
+                  .compose(second -> chunkWriters(h).map(w -> new Object[] {clients, first, second, w})));
         }));
     check(ctx, test, r -> {
       @SuppressWarnings("unchecked") List<SseTestClient> clients = (List<SseTestClient>) r[0];
@@ -145,6 +157,8 @@ class BatchDeliveryTest {
       // out in batches
       assertEquals(180.0, (double) r[1]);
       assertEquals(200.0, (double) r[2]);
+      // and every one of these HTTP/1.1 streams wrote its frames past the encoder, as chunks of its own
+      assertEquals(List.of(4, 0), IntStream.of((int[]) r[3]).boxed().toList());
     });
   }
 }

@@ -148,4 +148,31 @@ class CatchUpTest {
       assertEquals(List.of("a1", "b1", "b2"), got, "joined across a reconnect, b from its first event, once each");
     });
   }
+
+  @Test
+  void aLiveOnlyStreamOnAFreshChannelOpensOnceTheClusterCanRouteItHere(Vertx vertx, VertxTestContext ctx) {
+    String ch = "catchup-live-only";
+    Future<long[]> test = SseHarness.startWithoutReplay(vertx, ADDRESSES).compose(h -> {
+      StoredEventCodec.register(vertx.eventBus());
+      h.sse.nodeStreams().catchUp(true); // as on a clustered bus
+      long t0 = System.nanoTime();
+      return h.open(0, "/stream?channel=" + ch, Map.of())
+          .compose(first -> {
+            long firstMs = (System.nanoTime() - t0) / 1_000_000;
+            // the channel is consumed here for more than the routing wait now: the next one opens at once
+            long t1 = System.nanoTime();
+            return h.open(1, "/stream?channel=" + ch, Map.of()).compose(second -> {
+              long secondMs = (System.nanoTime() - t1) / 1_000_000;
+              StoredEvent e1 = new StoredEvent(ch, EPOCH, 1, "n", "1", 1_700_000_000_000L);
+              vertx.eventBus().publish(ADDRESSES.channel(ch), e1);
+              return Future.all(first.awaitEvents(1, WAIT), second.awaitEvents(1, WAIT))
+                  .map(x -> new long[] {firstMs, secondMs});
+            });
+          });
+    });
+    check(ctx, test, r -> {
+      assertTrue(r[0] >= ChannelStream.CATCH_UP_FIRST_MS - 50, "first live-only stream opened after " + r[0] + " ms");
+      assertTrue(r[1] < ChannelStream.CATCH_UP_FIRST_MS / 2, "second opened after " + r[1] + " ms");
+    });
+  }
 }
