@@ -8,27 +8,17 @@ import io.vertx.core.buffer.Buffer;
  * One stored event and its SSE bytes, encoded once per node and shared by every loop and stream that
  * delivers it. Each variant is built on first use; two loops racing to build the same variant build
  * equal buffers and either one wins (the fields are volatile, the buffers never change afterwards).
- * An event of the node fan-out keeps its single-channel frames in native memory
- * ({@link SseFrames#direct}), since they go to many sockets; a replayed one, written once, does not.
  */
 final class EncodedEvent {
   private final StoredEvent event;
-  private final boolean fannedOut;
   private volatile Buffer body;
   private volatile Buffer envelopeBody;
   private volatile Buffer idLine;
   private volatile Buffer frame;
   private volatile Buffer envelopeFrame;
 
-  /** An event written to one stream (replay). */
   EncodedEvent(StoredEvent event) {
-    this(event, false);
-  }
-
-  /** @param fannedOut true for an event of the node fan-out, whose frames go to many streams */
-  EncodedEvent(StoredEvent event, boolean fannedOut) {
     this.event = event;
-    this.fannedOut = fannedOut;
   }
 
   StoredEvent event() {
@@ -73,9 +63,6 @@ final class EncodedEvent {
       Buffer id = idLine();
       Buffer payload = body(envelope);
       b = Buffer.buffer(id.length() + payload.length()).appendBuffer(id).appendBuffer(payload);
-      if (fannedOut) {
-        b = SseFrames.direct(b);
-      }
       if (envelope) {
         envelopeFrame = b;
       } else {

@@ -144,7 +144,7 @@ final class Fanout {
 
   private void dispatch(Feed feed, StoredEvent event) {
     metrics.fanoutEvent();
-    EncodedEvent encoded = new EncodedEvent(event, true);
+    EncodedEvent encoded = new EncodedEvent(event);
     List<LoopStreams> loops = feed.loops;
     for (int i = 0, n = loops.size(); i < n; i++) {
       loops.get(i).post(encoded);

@@ -255,7 +255,6 @@ final class LoopStreams {
     private Buffer[] lastParts;
     private int lastCount;
     private Buffer lastJoined;
-    private boolean lastShared;
 
     Batch(List<EncodedEvent> events) {
       this.events = events;
@@ -292,16 +291,11 @@ final class LoopStreams {
         return parts[0];
       }
       if (count == lastCount && sameParts(parts, count)) {
-        if (!lastShared) { // a second stream writes these bytes: the rest take them from native memory
-          lastJoined = SseFrames.direct(lastJoined);
-          lastShared = true;
-        }
         return lastJoined;
       }
       lastParts = Arrays.copyOf(parts, count);
       lastCount = count;
       lastJoined = SseFrames.concat(parts, count);
-      lastShared = false;
       return lastJoined;
     }
 

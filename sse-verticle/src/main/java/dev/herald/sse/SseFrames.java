@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
-import java.nio.ByteBuffer;
 
 /**
  * The SSE wire format of SPEC §3, in one place. Every frame is built from text Herald produced or
@@ -100,18 +99,6 @@ final class SseFrames {
     }
     return BufferInternal.buffer(Unpooled.wrappedBuffer(((BufferInternal) idLine).getByteBuf(),
         ((BufferInternal) body).getByteBuf()));
-  }
-
-  /**
-   * {@code frame}'s bytes in native memory, for a frame the node writes to many sockets: a heap buffer
-   * is copied into a native one by Netty on every socket write, this copy is made once. The memory is
-   * the JDK's (freed when the buffer is collected), never a pool's, since the frame is never released.
-   */
-  static Buffer direct(Buffer frame) {
-    ByteBuffer bytes = ByteBuffer.allocateDirect(frame.length());
-    ((BufferInternal) frame).getByteBuf().getBytes(0, bytes);
-    bytes.flip();
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
   }
 
   /** {@code parts[0, count)} one after the other as one buffer, without changing any of them. */
