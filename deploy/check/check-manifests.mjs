@@ -232,7 +232,7 @@ const BREAKAGES = [
     expect: [{ scope: "base", name: "schema: PodDisruptionBudgett" }] },
 ];
 
-/** Keys and variables as ConfigKeys.envName documents them (its Javadoc and SPEC §5's examples). */
+/** Keys and variables as ConfigKeys.envName documents them (its Javadoc and the README's examples). */
 const ENV_NAMES = {
   "heartbeat.expireDelay": "HERALD_HEARTBEAT_EXPIRE_DELAY",
   "cluster.drainWindow": "HERALD_CLUSTER_DRAIN_WINDOW",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds Herald's container image without a Docker engine (SPEC §6, docs/deploy.md):
+# Builds Herald's container image without a Docker engine (docs/deploy.md):
 #
 #   1. herald.jar      `mvn -B -q -DskipTests package` (skipped with --jar FILE)
 #   2. base image      Debian's libc6, libgcc-s1, libstdc++6, zlib1g (and what they depend on),

@@ -251,6 +251,9 @@ export function heraldChecks(objects, ctx) {
     if (!volume?.emptyDir) {
       p.push("/tmp must be an emptyDir volume (the root file system is read-only)");
     }
+    if (pod.spec.enableServiceLinks !== false) {
+      p.push("enableServiceLinks should be false (service-link variables are HERALD_… for a Service named herald)");
+    }
     if (pod.spec.automountServiceAccountToken !== false) {
       p.push("automountServiceAccountToken should be false (DNS discovery needs no API access)");
     }

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Publishing and history over HTTP (SPEC §3): {@code POST /v1/channels/{channel}/events},
+ * Publishing and history over HTTP (docs/http-api.md): {@code POST /v1/channels/{channel}/events},
  * {@code POST /v1/events} (a batch, all or nothing) and {@code GET /v1/channels/{channel}/events}.
  * Published {@code data} travels as the JSON text the client sent and comes back from history as the
  * stored text, embedded without re-parsing.

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What a node's {@code roles} and {@code cluster.*} may combine to (SPEC §6), checked before anything
+ * What a node's {@code roles} and {@code cluster.*} may combine to (docs/deploy.md), checked before anything
  * starts, each refusal naming its key: a cluster shares state through Redis only, {@code sse} runs
  * beside {@code gateway} (a stream is an HTTP connection the gateway hands to the sse verticle on the
  * same node), and the program ({@link #checkLaunch}) runs every role unless it is clustered.

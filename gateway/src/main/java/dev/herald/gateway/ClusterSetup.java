@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the clustered {@link Vertx} of a node from {@code cluster.*} (SPEC §5): Hazelcast with
+ * Builds the clustered {@link Vertx} of a node from {@code cluster.*} (README.md#configuration): Hazelcast with
  * Vert.x's own map settings ({@link ConfigUtil#loadConfig()}), the cluster name, multicast and
  * auto-detection off, and either a TCP-IP member list ({@code cluster.join=tcp}) or Kubernetes DNS
  * discovery through a headless Service ({@code cluster.join=kubernetes}, no RBAC needed).

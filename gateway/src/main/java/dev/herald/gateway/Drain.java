@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Whether the node is draining (SPEC §6): from the moment a drain begins, {@code /health/ready} answers
+ * Whether the node is draining (docs/deploy.md): from the moment a drain begins, {@code /health/ready} answers
  * {@code 503} without waiting for the next readiness run, so load balancers stop sending clients here,
  * while the sse verticle refuses new streams and closes the open ones over {@code cluster.drainWindow}.
  * Shared by every gateway instance of a node; a drain never ends (the node leaves the cluster next).

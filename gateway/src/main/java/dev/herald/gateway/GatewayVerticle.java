@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The HTTP edge (SPEC §3), deployed once per event loop; every instance listens on the same host and
+ * The HTTP edge (docs/http-api.md), deployed once per event loop; every instance listens on the same host and
  * port, so Vert.x spreads connections over the loops and a stream stays on its connection's loop.
  * Every error — validation, a failed event-bus call, an unknown route, a wrong method, a body over
  * {@code http.maxBodyBytes} — is answered as {@code application/problem+json}.

@@ -216,7 +216,7 @@ public final class HeraldNode {
   }
 
   /**
-   * Drains the node (SPEC §6): {@code /health/ready} answers 503 from now on and new streams get a 503
+   * Drains the node (docs/deploy.md): {@code /health/ready} answers 503 from now on and new streams get a 503
    * problem; the open streams are each told {@code retry:} {@link #DRAIN_RETRY} (plus jitter) and closed,
    * spread evenly over {@code cluster.drainWindow} on a clustered node (at once on a single node, which
    * has nowhere to send its clients), so their clients reconnect to other nodes without a stampede and

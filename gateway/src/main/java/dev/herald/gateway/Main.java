@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The program: {@code java -jar gateway/target/herald.jar [--config FILE] [--KEY=VALUE …]} (SPEC §6).
+ * The program: {@code java -jar gateway/target/herald.jar [--config FILE] [--KEY=VALUE …]} (docs/deploy.md).
  * Reads the configuration, starts one node (joining the cluster first with {@code cluster.enabled}),
  * logs one line with its URL when it is ready, and on SIGTERM / Ctrl-C drains it ({@link HeraldNode#drain()}:
  * not ready, no new streams, open streams sent elsewhere over {@code cluster.drainWindow}), stops it,

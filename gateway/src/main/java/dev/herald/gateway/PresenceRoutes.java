@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Presence over HTTP (SPEC §3): heartbeat start / beat / stop named by the {@code herald_sid}
+ * Presence over HTTP (docs/http-api.md): heartbeat start / beat / stop named by the {@code herald_sid}
  * cookie, and the session list, lookup and purge.
  */
 final class PresenceRoutes {

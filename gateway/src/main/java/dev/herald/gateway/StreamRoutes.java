@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The SSE endpoints (SPEC §3): {@code GET /v1/stream} validates its channels and resume position and
+ * The SSE endpoints (docs/http-api.md): {@code GET /v1/stream} validates its channels and resume position and
  * hands the connection to the node's {@link SseStreams} on the connection's own event loop;
  * {@code GET /v1/presence/stream} relays presence events.
  */

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * SPEC §4: a plain verticle beside Herald in the same Vert.x uses it through the event bus alone —
+ * docs/event-bus.md: a plain verticle beside Herald in the same Vert.x uses it through the event bus alone —
  * it publishes (typed client and raw message), hears presence events and lists sessions — and what
  * it publishes reaches browsers on an HTTP SSE stream.
  */

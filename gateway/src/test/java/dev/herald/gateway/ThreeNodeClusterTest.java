@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Three clustered nodes in one JVM on one Redis (SPEC G1, G3 across nodes): events published on one
+ * Three clustered nodes in one JVM on one Redis (G1, G3 of docs/guarantees.md across nodes): events published on one
  * node reach streams on the others; a session purged by every node at once gets one disconnect that
  * every node hears once; and per-channel order holds at a third node while two others publish to the
  * channel at the same time.

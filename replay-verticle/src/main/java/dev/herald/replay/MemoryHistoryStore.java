@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The in-memory {@link HistoryStore} of a single node (the embedded default, SPEC §5
+ * The in-memory {@link HistoryStore} of a single node (the embedded default, README.md#configuration
  * {@code store.type=memory}). Every operation runs under one lock and completes before it returns,
  * so appends are atomic and never block for long: work per call is bounded by the batch size and
  * {@code history.maxEvents}. Events past {@code history.maxAge} and channels idle for

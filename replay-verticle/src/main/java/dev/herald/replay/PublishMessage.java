@@ -14,7 +14,7 @@ import java.util.List;
  * whose message names it (and, in a batch, the item's index).
  */
 final class PublishMessage {
-  /** Items one batch may hold at most (SPEC §3). */
+  /** Items one batch may hold at most (docs/http-api.md). */
   static final int MAX_BATCH = 1000;
   /** Longest idempotency key. */
   static final int MAX_KEY = 255;

@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
- * The Redis {@link HistoryStore} (SPEC §5 {@code store.type=redis}), shared by every node.
+ * The Redis {@link HistoryStore} (README.md#configuration {@code store.type=redis}), shared by every node.
  *
  * <p><b>Layout</b> ({@link RedisHistoryKeys}): per channel a meta hash (epoch, last sequence number,
  * last publish, reason of the newest trim), a stream of events with ids {@code <seq>-0} and an

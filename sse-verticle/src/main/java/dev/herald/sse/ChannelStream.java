@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's stream over one or more channels (SPEC §3, architecture Flow 2), on its loop only.
+ * One client's stream over one or more channels (docs/http-api.md#streams, docs/architecture.md Flow 2), on its loop only.
  *
  * <p>{@code OPENING}: registered in the loop first, live events queue from here on; once the fan-out
  * consumes every channel the 200 and the first bytes go out. {@code REPLAYING}: for each channel the

@@ -115,7 +115,7 @@ final class SseConnection extends StreamSet.Member {
     response.headersEndHandler(null);
   }
 
-  /** Sets the 200 and the SSE headers of SPEC §3 on {@code response}. */
+  /** Sets the 200 and the SSE headers of docs/http-api.md#streams on {@code response}. */
   static HttpServerResponse eventStream(HttpServerResponse response) {
     return response.setStatusCode(200)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")

@@ -9,7 +9,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 
 /**
- * The SSE wire format of SPEC §3, in one place. Every frame is built from text Herald produced or
+ * The SSE wire format of docs/http-api.md#streams, in one place. Every frame is built from text Herald produced or
  * validated, and published data goes through {@link #appendData}: it splits on every line break, so
  * no published byte can end a field or an event early.
  *

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every configuration key Herald knows (SPEC §5 and Herald's additions), with its type, default and
+ * Every configuration key Herald knows (README.md#configuration: the specified keys and Herald's additions), with its type, default and
  * meaning. The one list the loader, {@code --help} and the README table are checked against.
  */
 public final class ConfigKeys {
@@ -41,7 +41,7 @@ public final class ConfigKeys {
    *                     {@link Boolean}, {@link String}, {@link List}, {@link JsonObject}), or {@code null} for none
    * @param choices      the allowed values of a {@link Type#CHOICE} (or list elements of {@code roles}), else empty
    * @param help         what it means, one line
-   * @param addition     true for Herald's additions to the SPEC §5 table
+   * @param addition     true for Herald's additions to the specified configuration table
    */
   public record Key(String name, Type type, Object defaultValue, List<String> choices, String help, boolean addition) {
     /** The environment variable that sets this key. */
@@ -121,7 +121,7 @@ public final class ConfigKeys {
     KEYS.put(k.name(), k);
   }
 
-  /** Every key, in the order of the SPEC table. */
+  /** Every key, in the order of the README table. */
   public static List<Key> all() {
     return List.copyOf(KEYS.values());
   }

@@ -7,9 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Builds the node's {@link HeraldConfig} (SPEC §5): the file given by {@code --config} (YAML or JSON),
+ * Builds the node's {@link HeraldConfig} (README.md#configuration): the file given by {@code --config} (YAML or JSON),
  * then {@code HERALD_…} environment variables, then {@code --key=value} / {@code --key value} flags,
  * each overriding the one before. Every value is checked; the first problem stops with a
  * {@link ConfigException} whose message names the key.
@@ -17,6 +20,20 @@ import java.util.Set;
 public final class ConfigLoader {
   /** The environment variable naming a configuration file when no {@code --config} flag is given. */
   public static final String CONFIG_ENV = "HERALD_CONFIG";
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+  /**
+   * The variables Kubernetes gives a pod for every Service of its namespace (service links), named
+   * after the Service: {@code <SVC>_SERVICE_HOST}, {@code <SVC>_SERVICE_PORT[_<PORTNAME>]}, and the
+   * Docker-link style {@code <SVC>_PORT=tcp://ip:port}, {@code <SVC>_PORT_<n>_<PROTO>[_PROTO|_PORT|_ADDR]}.
+   * A Service named {@code herald…} makes them {@code HERALD_…}; they are never settings. The shapes that
+   * could also be a mistyped setting are only taken for service links when their value has the shape
+   * Kubernetes gives them.
+   */
+  private static final Pattern SERVICE_HOST = Pattern.compile("[A-Z0-9_]+_SERVICE_HOST");
+  private static final Pattern SERVICE_PORT = Pattern.compile("[A-Z0-9_]+_SERVICE_PORT(_[A-Z0-9_]+)?");
+  private static final Pattern LINK_PORT = Pattern.compile("[A-Z0-9_]+_PORT");
+  private static final Pattern LINK_PORT_DETAIL = Pattern.compile("[A-Z0-9_]+_PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?");
+  private static final Pattern LINK_URL = Pattern.compile("(tcp|udp|sctp)://[^\\s]+:[0-9]+");
 
   private ConfigLoader() {
   }
@@ -111,6 +128,7 @@ public final class ConfigLoader {
       byEnvName.put(k.env(), k.name());
     }
     Map<String, Setting> out = new LinkedHashMap<>();
+    List<String> links = new ArrayList<>();
     List<String> names = new ArrayList<>(env.keySet());
     names.sort(null);
     for (String var : names) {
@@ -118,13 +136,42 @@ public final class ConfigLoader {
         continue;
       }
       String key = byEnvName.get(var);
+      if (key == null && isServiceLink(var, env.get(var))) {
+        links.add(var);
+        continue;
+      }
       if (key == null) {
         throw new ConfigException(null, "environment variable " + var + " is not a Herald setting"
             + suggestion(var, byEnvName.keySet()) + " (variables are HERALD_<KEY>, see --help)");
       }
+      if (LINK_URL.matcher(env.get(var).trim()).matches() && ConfigKeys.find(key).type() == ConfigKeys.Type.INT) {
+        // A Service named after a port setting (e.g. "herald-cluster" gives HERALD_CLUSTER_PORT=tcp://…):
+        // no port is written that way, so it is a service link, not the user's setting.
+        LOG.warn("ignoring {}={}: a Kubernetes service link of a Service named like this setting, not a port",
+            var, env.get(var));
+        continue;
+      }
       out.put(key, new Setting(env.get(var), var));
     }
+    if (!links.isEmpty()) {
+      LOG.debug("ignoring Kubernetes service-link variables {}", links);
+    }
     return out;
+  }
+
+  /**
+   * True when {@code var} (not a setting) has the shape of a Kubernetes service-link variable, so a pod
+   * whose namespace has a Service named {@code herald…} starts (docs/deploy.md).
+   */
+  static boolean isServiceLink(String var, String value) {
+    String v = value == null ? "" : value.trim();
+    if (SERVICE_HOST.matcher(var).matches()) {
+      return true;
+    }
+    if (SERVICE_PORT.matcher(var).matches() || LINK_PORT_DETAIL.matcher(var).matches()) {
+      return !var.endsWith("_PORT") || v.chars().allMatch(Character::isDigit);
+    }
+    return LINK_PORT.matcher(var).matches() && LINK_URL.matcher(v).matches();
   }
 
   private static String suggestion(String var, Set<String> envNames) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The whole, checked configuration of a node (SPEC §5). {@link ConfigLoader} builds it from the file,
+ * The whole, checked configuration of a node (README.md#configuration). {@link ConfigLoader} builds it from the file,
  * {@code HERALD_…} environment variables and flags; {@code HeraldNode} deploys from it.
  */
 public record HeraldConfig(String name, int logging, PresenceOptions heartbeat, boolean streamKeepsAlive,

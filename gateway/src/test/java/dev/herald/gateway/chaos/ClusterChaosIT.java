@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Chaos with real processes (SPEC G1, G3, G4 and §6 drain): Redis and three Herald JVMs from
+ * Chaos with real processes (G1, G3, G4 of docs/guarantees.md, and the drain of docs/deploy.md): Redis and three Herald JVMs from
  * {@code target/herald.jar} clustered on loopback; publishers on every node; subscribers that hop
  * between nodes with their last id every few seconds; presence sessions, some kept alive through one
  * node only. Mid-run one node is killed with SIGKILL, or drained with SIGTERM; afterwards every

@@ -363,6 +363,39 @@ class ConfigLoaderTest {
     assertTrue(env.getMessage().contains("HERALD_HTTP_PORT"), env.getMessage());
   }
 
+  /**
+   * What the kubelet gives a pod for the Services {@code herald}, {@code herald-hazelcast}, {@code herald-redis}
+   * and {@code herald-cluster} of its namespace (service links, on by default): never a reason to stop,
+   * while real settings beside them still count and a typo still fails.
+   */
+  @Test
+  void kubernetesServiceLinksAreIgnored() {
+    Map<String, String> env = new HashMap<>();
+    for (String svc : List.of("HERALD", "HERALD_HAZELCAST", "HERALD_REDIS", "HERALD_CLUSTER")) {
+      env.put(svc + "_SERVICE_HOST", "10.96.0.10");
+      env.put(svc + "_SERVICE_PORT", "8080");
+      env.put(svc + "_SERVICE_PORT_HTTP", "8080");
+      env.put(svc + "_PORT", "tcp://10.96.0.10:8080");
+      env.put(svc + "_PORT_8080_TCP", "tcp://10.96.0.10:8080");
+      env.put(svc + "_PORT_8080_TCP_PROTO", "tcp");
+      env.put(svc + "_PORT_8080_TCP_PORT", "8080");
+      env.put(svc + "_PORT_8080_TCP_ADDR", "10.96.0.10");
+      env.put(svc + "_PORT_5701_UDP_ADDR", "10.96.0.10");
+    }
+    env.put("HERALD_HTTP_PORT", "9000");
+    HeraldConfig c = ConfigLoader.load(new String[0], env);
+    assertEquals(9000, c.http().port());
+    assertEquals(5701, c.cluster().port(), "HERALD_CLUSTER_PORT=tcp://… of a Service herald-cluster is no port");
+
+    // The shapes alone do not excuse a mistyped setting: a *_PORT that is not a tcp:// link still fails.
+    ConfigException typo = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("HERALD_CLUSTR_PORT", "5701")));
+    assertTrue(typo.getMessage().contains("HERALD_CLUSTR_PORT"), typo.getMessage());
+    assertFalse(ConfigLoader.isServiceLink("HERALD_HTTP_PROT", "1"));
+    assertFalse(ConfigLoader.isServiceLink("HERALD_SERVICE_PORT", "http"));
+    assertTrue(ConfigLoader.isServiceLink("HERALD_HAZELCAST_SERVICE_PORT", "5701"));
+  }
+
   @Test
   void badCommandLines() {
     assertTrue(assertThrows(ConfigException.class, () -> flags("config.yaml")).getMessage().contains("config.yaml"));

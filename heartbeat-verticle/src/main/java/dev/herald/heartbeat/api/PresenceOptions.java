@@ -3,7 +3,7 @@ package dev.herald.heartbeat.api;
 import java.time.Duration;
 
 /**
- * Presence settings (SPEC §5), named as the seed's heartbeat responder options.
+ * Presence settings (README.md#configuration), named as the seed's heartbeat responder options.
  *
  * @param purgeDelay  {@code heartbeat.purgeDelay}: how often expired sessions are purged
  * @param beatDelay   {@code heartbeat.beatDelay}: how often clients are told to beat

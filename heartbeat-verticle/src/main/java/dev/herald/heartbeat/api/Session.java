@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * A presence session (SPEC §3): {@code {"sessionId", "userId", "meta", "connectedAt", "lastSeenAt"}}.
+ * A presence session (docs/http-api.md): {@code {"sessionId", "userId", "meta", "connectedAt", "lastSeenAt"}}.
  *
  * @param userId      the user it belongs to, or {@code null} in open mode
  * @param meta        application data given at start (at most 4 KiB as JSON), never {@code null}

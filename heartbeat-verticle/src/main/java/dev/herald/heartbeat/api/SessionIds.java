@@ -3,7 +3,7 @@ package dev.herald.heartbeat.api;
 import java.security.SecureRandom;
 
 /**
- * Session ids (SPEC §3): a new id is 128 random bits from {@link SecureRandom} as 32 lowercase hex
+ * Session ids (docs/http-api.md): a new id is 128 random bits from {@link SecureRandom} as 32 lowercase hex
  * characters; an id given by a client is 1–128 characters of {@code A–Z a–z 0–9 _ - . : @}, so it
  * is safe as a cookie value, a Redis key part and an SSE field.
  */

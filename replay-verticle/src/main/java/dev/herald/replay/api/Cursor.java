@@ -7,7 +7,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The opaque event id of SPEC §3: a position in one or more channels, safe to send back as
+ * The opaque event id of docs/http-api.md#streams: a position in one or more channels, safe to send back as
  * {@code Last-Event-ID} even when the stream's channel set changed.
  *
  * <p>Wire form: base64url (no padding) of a version byte {@code 1} followed by one entry per channel:

@@ -1,6 +1,6 @@
 package dev.herald.replay.api;
 
-/** Why events a reader asked for are gone (SPEC G2); the wire value is {@link #wire()}. */
+/** Why events a reader asked for are gone (G2, docs/guarantees.md); the wire value is {@link #wire()}. */
 public enum GapReason {
   /** Trimmed by {@code history.maxEvents}. */
   TRIMMED("trimmed"),

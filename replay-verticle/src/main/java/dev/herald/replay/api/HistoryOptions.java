@@ -3,7 +3,7 @@ package dev.herald.replay.api;
 import java.time.Duration;
 
 /**
- * History limits (SPEC §5).
+ * History limits (README.md#configuration).
  *
  * @param maxEvents      {@code history.maxEvents}: events kept per channel, exactly the newest N
  * @param maxAge         {@code history.maxAge}: events older than this are gone

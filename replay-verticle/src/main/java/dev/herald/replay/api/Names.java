@@ -1,7 +1,7 @@
 package dev.herald.replay.api;
 
 /**
- * Channel and event names (SPEC §3): a channel is 1–128 characters of {@code A–Z a–z 0–9 _ - . : @},
+ * Channel and event names (docs/http-api.md): a channel is 1–128 characters of {@code A–Z a–z 0–9 _ - . : @},
  * an event name 1–64 of the same. Names beginning with {@code herald.} are reserved for Herald's own
  * events and channels (the canary channel of the readiness check, {@code herald.gap}).
  */

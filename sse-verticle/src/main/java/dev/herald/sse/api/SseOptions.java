@@ -3,7 +3,7 @@ package dev.herald.sse.api;
 import java.time.Duration;
 
 /**
- * Stream settings (SPEC §5).
+ * Stream settings (README.md#configuration).
  *
  * @param pingInterval         {@code sse.pingInterval}: a comment is written when nothing was for this long
  * @param retryTimeout         {@code sse.retryTimeout}: the {@code retry:} hint sent first
