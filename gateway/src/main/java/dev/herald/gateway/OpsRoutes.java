@@ -21,6 +21,8 @@ import io.vertx.ext.web.RoutingContext;
 final class OpsRoutes {
   /** Sessions counted for the console at most (pages of 1000). */
   static final int MAX_COUNTED_SESSIONS = 10_000;
+  /** Busiest channels the console lists. */
+  static final int CONSOLE_TOP = 20;
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Vertx vertx;
@@ -78,29 +80,14 @@ final class OpsRoutes {
           problems.add("sessions: " + Problems.from(e, "presence").detail());
           return null;
         }).mapEmpty();
-    Future<Void> history = vertx.eventBus().<JsonObject>request(edge.history().addresses().stats(),
-            new JsonObject().put("limit", 20), new DeliveryOptions().setSendTimeout(Edge.BUS_TIMEOUT_MS))
-        .onSuccess(m -> out.put("history", withoutReserved(m.body())))
+    Future<Void> history = edge.history().stats(CONSOLE_TOP)
+        .onSuccess(stats -> out.put("history", stats.filter(channel -> !Names.isReserved(channel)).toJson()))
         .otherwise(e -> {
           out.putNull("history");
           problems.add("history: " + Problems.from(e, "history").detail());
           return null;
         }).mapEmpty();
     Future.join(sessions, history).onComplete(x -> Responses.json(ctx, 200, out.put("problems", problems)));
-  }
-
-  private static JsonObject withoutReserved(JsonObject stats) {
-    JsonArray top = stats.getJsonArray("top");
-    if (top != null) {
-      JsonArray kept = new JsonArray();
-      top.forEach(o -> {
-        if (!(o instanceof JsonObject row) || !Names.isReserved(row.getString("channel"))) {
-          kept.add(o);
-        }
-      });
-      stats.put("top", kept);
-    }
-    return stats;
   }
 
   private Future<Long> countSessions(PresenceClient presence, String cursor, long counted) {

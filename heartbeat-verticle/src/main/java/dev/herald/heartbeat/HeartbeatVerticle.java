@@ -1,18 +1,26 @@
 package dev.herald.heartbeat;
 
+import dev.herald.heartbeat.api.BeatReply;
+import dev.herald.heartbeat.api.BeatRequest;
+import dev.herald.heartbeat.api.ListRequest;
 import dev.herald.heartbeat.api.PresenceAddresses;
 import dev.herald.heartbeat.api.PresenceEvent;
 import dev.herald.heartbeat.api.PresenceFailure;
 import dev.herald.heartbeat.api.PresenceOptions;
+import dev.herald.heartbeat.api.PurgeReply;
 import dev.herald.heartbeat.api.Session;
 import dev.herald.heartbeat.api.SessionIds;
+import dev.herald.heartbeat.api.SessionRequest;
+import dev.herald.heartbeat.api.StartRequest;
 import dev.herald.heartbeat.api.StartResult;
+import dev.herald.heartbeat.api.StopReply;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +81,7 @@ public final class HeartbeatVerticle extends VerticleBase {
     registrations.add(serve(bus, addresses.stop(), this::stop));
     registrations.add(serve(bus, addresses.list(), this::list));
     registrations.add(serve(bus, addresses.get(), this::get));
-    registrations.add(serve(bus, addresses.purge(), body -> purge().map(n -> new JsonObject().put("disconnected", n))));
+    registrations.add(serve(bus, addresses.purge(), body -> purge().map(n -> new PurgeReply(n).toJson())));
     timerId = vertx.setPeriodic(options.purgeDelay().toMillis(), id -> purgeOnTimer());
     refreshCount();
     return Future.all(registrations).onSuccess(v -> log.info(
@@ -90,11 +98,11 @@ public final class HeartbeatVerticle extends VerticleBase {
   }
 
   /** Registers a request/reply consumer whose operation answers a reply body or fails. */
-  private Future<Void> serve(EventBus bus, String address, Function<JsonObject, Future<JsonObject>> operation) {
+  private Future<Void> serve(EventBus bus, String address, Function<Object, Future<JsonObject>> operation) {
     return bus.<Object>consumer(address, message -> {
       Future<JsonObject> reply;
       try {
-        reply = operation.apply(PresenceRequests.body(message));
+        reply = operation.apply(message.body());
       } catch (RuntimeException e) {
         reply = Future.failedFuture(e);
       }
@@ -110,9 +118,9 @@ public final class HeartbeatVerticle extends VerticleBase {
   }
 
   private void fail(Message<Object> message, String address, Throwable cause) {
-    if (cause instanceof RequestFailure f) {
+    if (cause instanceof ReplyException f) {
       trouble.answered();
-      message.fail(f.code(), f.getMessage());
+      message.fail(f.failureCode(), f.getMessage());
     } else if (cause instanceof SessionLimitException) {
       log.warn("{}: {}", address, cause.getMessage());
       message.fail(PresenceFailure.UNAVAILABLE, cause.getMessage());
@@ -122,14 +130,12 @@ public final class HeartbeatVerticle extends VerticleBase {
     }
   }
 
-  private Future<JsonObject> start(JsonObject body) {
-    String given = PresenceRequests.optionalSessionId(body, "sessionId");
-    String userId = PresenceRequests.userId(body);
-    JsonObject meta = PresenceRequests.meta(body);
-    String sessionId = given != null ? given : SessionIds.newId();
-    return store.start(sessionId, userId, meta, now()).map(result -> {
+  private Future<JsonObject> start(Object body) {
+    StartRequest r = StartRequest.fromJson(body);
+    String sessionId = r.sessionId() != null ? r.sessionId() : SessionIds.newId();
+    return store.start(sessionId, r.userId(), r.meta(), now()).map(result -> {
       started(result);
-      return new JsonObject().put("session", result.session().toJson()).put("state", result.state());
+      return result.toJson();
     });
   }
 
@@ -145,22 +151,20 @@ public final class HeartbeatVerticle extends VerticleBase {
     }
   }
 
-  private Future<JsonObject> beat(JsonObject body) {
-    List<String> batch = PresenceRequests.sessionIds(body);
-    if (batch != null) {
-      if (body.getValue("sessionId") != null) {
-        throw new RequestFailure(PresenceFailure.BAD_REQUEST, "give sessionId or sessionIds, not both");
-      }
+  private Future<JsonObject> beat(Object body) {
+    BeatRequest r = BeatRequest.fromJson(body);
+    List<String> batch = r.sessionIds();
+    if (r.batch()) {
       return store.touch(batch, now()).map(missing -> {
         metrics.beats(batch.size() - missing.size());
         if (options.logging() >= 2) {
           log.info("beat {} sessions, {} not connected", batch.size(), missing.size());
         }
-        return new JsonObject().put("missing", new JsonArray(new ArrayList<>(missing)));
+        return new BeatReply(missing).toJson();
       });
     }
-    String sessionId = PresenceRequests.sessionId(body);
-    return store.touch(List.of(sessionId), now()).compose(missing -> {
+    String sessionId = batch.get(0);
+    return store.touch(batch, now()).compose(missing -> {
       if (!missing.isEmpty()) {
         return Future.failedFuture(notConnected(sessionId));
       }
@@ -172,29 +176,24 @@ public final class HeartbeatVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> stop(JsonObject body) {
-    String sessionId = PresenceRequests.sessionId(body);
+  private Future<JsonObject> stop(Object body) {
+    String sessionId = SessionRequest.fromJson(body).sessionId();
     return store.remove(sessionId).map(removed -> {
       if (removed != null) {
         disconnected(removed, PresenceEvent.REASON_STOP);
         refreshCount();
       }
-      return new JsonObject().put("stopped", removed != null);
+      return new StopReply(removed != null).toJson();
     });
   }
 
-  private Future<JsonObject> list(JsonObject body) {
-    String cursor = PresenceRequests.optionalSessionId(body, "cursor");
-    int limit = PresenceRequests.limit(body);
-    return store.list(cursor, limit).map(page -> {
-      JsonArray sessions = new JsonArray(new ArrayList<>(page.sessions().size()));
-      page.sessions().forEach(s -> sessions.add(s.toJson()));
-      return new JsonObject().put("sessions", sessions).put("cursor", page.cursor());
-    });
+  private Future<JsonObject> list(Object body) {
+    ListRequest r = ListRequest.fromJson(body);
+    return store.list(r.cursor(), r.limit()).map(page -> page.toJson());
   }
 
-  private Future<JsonObject> get(JsonObject body) {
-    String sessionId = PresenceRequests.sessionId(body);
+  private Future<JsonObject> get(Object body) {
+    String sessionId = SessionRequest.fromJson(body).sessionId();
     return store.get(sessionId).compose(s -> s == null
         ? Future.failedFuture(notConnected(sessionId)) : Future.succeededFuture(s.toJson()));
   }
@@ -274,8 +273,9 @@ public final class HeartbeatVerticle extends VerticleBase {
     });
   }
 
-  private static RequestFailure notConnected(String sessionId) {
-    return new RequestFailure(PresenceFailure.NOT_FOUND, "session " + sessionId + " is not connected");
+  private static ReplyException notConnected(String sessionId) {
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, PresenceFailure.NOT_FOUND,
+        "session " + sessionId + " is not connected");
   }
 
   private static long now() {

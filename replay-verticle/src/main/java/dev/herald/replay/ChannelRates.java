@@ -1,7 +1,6 @@
 package dev.herald.replay;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import dev.herald.replay.api.HistoryStats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -71,22 +70,14 @@ final class ChannelRates {
   }
 
   /** The {@code limit} busiest channels: highest recent rate first, then most published. */
-  synchronized JsonArray top(int limit) {
+  synchronized List<HistoryStats.Channel> top(int limit) {
     long sec = clockMs.getAsLong() / 1000;
-    record Row(String channel, long published, double rate) {
-    }
-    List<Row> rows = new ArrayList<>(rates.size());
-    rates.forEach((channel, r) -> rows.add(new Row(channel, r.total, r.rate(sec))));
-    rows.sort(Comparator.comparingDouble(Row::rate).reversed()
-        .thenComparing(Comparator.comparingLong(Row::published).reversed())
-        .thenComparing(Row::channel));
-    JsonArray out = new JsonArray();
-    for (int i = 0; i < rows.size() && i < limit; i++) {
-      Row row = rows.get(i);
-      out.add(new JsonObject().put("channel", row.channel()).put("published", row.published())
-          .put("ratePerSec", row.rate()));
-    }
-    return out;
+    List<HistoryStats.Channel> rows = new ArrayList<>(rates.size());
+    rates.forEach((channel, r) -> rows.add(new HistoryStats.Channel(channel, r.total, r.rate(sec))));
+    rows.sort(Comparator.comparingDouble(HistoryStats.Channel::ratePerSec).reversed()
+        .thenComparing(Comparator.comparingLong(HistoryStats.Channel::published).reversed())
+        .thenComparing(HistoryStats.Channel::channel));
+    return List.copyOf(rows.subList(0, Math.min(limit, rows.size())));
   }
 
   /** A total and one counter per second of the window, in a ring indexed by the second. */

@@ -3,11 +3,14 @@ package dev.herald.replay;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryAddresses;
 import dev.herald.replay.api.HistoryFailure;
-import dev.herald.replay.api.HistoryMessages;
 import dev.herald.replay.api.HistoryOptions;
-import dev.herald.replay.api.Names;
+import dev.herald.replay.api.HistoryRequest;
+import dev.herald.replay.api.HistoryStats;
+import dev.herald.replay.api.PublishMessage;
+import dev.herald.replay.api.PublishReply;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.PublishResult;
+import dev.herald.replay.api.StatsRequest;
 import dev.herald.replay.api.StoredEvent;
 import dev.herald.replay.api.StoredEventCodec;
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.ReplyException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,10 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ReplayVerticle.class);
-  static final int DEFAULT_LIMIT = 100;
-  static final int MAX_LIMIT = 1000;
-  static final int DEFAULT_TOP = 10;
-  static final int MAX_TOP = 100;
   static final int TRACKED_CHANNELS = 10_000;
   static final long WARN_INTERVAL_MS = 10_000;
 
@@ -94,14 +93,14 @@ public final class ReplayVerticle extends VerticleBase {
   }
 
   private void onPublish(Message<Object> m) {
-    PublishMessage.Parsed p;
+    PublishMessage p;
     try {
-      p = PublishMessage.parse(m.body());
-    } catch (IllegalArgumentException e) {
-      m.fail(HistoryFailure.BAD_REQUEST, e.getMessage());
+      p = PublishMessage.fromJson(m.body(), JsonText::compact);
+    } catch (ReplyException e) {
+      m.fail(e.failureCode(), e.getMessage());
       return;
     }
-    List<PublishRequest> requests = p.requests();
+    List<PublishRequest> requests = p.events();
     Future<List<HistoryStore.Appended>> appended =
         p.batch() ? store.appendAll(requests) : store.append(requests.get(0)).map(List::of);
     appended.onComplete(ar -> {
@@ -115,8 +114,8 @@ public final class ReplayVerticle extends VerticleBase {
   }
 
   /** Fans out what was stored, in order, then replies; or fails the whole message on a conflict. */
-  private void answer(Message<Object> m, PublishMessage.Parsed p, List<HistoryStore.Appended> outcomes) {
-    List<PublishRequest> requests = p.requests();
+  private void answer(Message<Object> m, PublishMessage p, List<HistoryStore.Appended> outcomes) {
+    List<PublishRequest> requests = p.events();
     if (outcomes.size() != requests.size()) {
       m.fail(HistoryFailure.UNAVAILABLE, "the history store answered " + outcomes.size() + " results for "
           + requests.size() + " events");
@@ -149,69 +148,41 @@ public final class ReplayVerticle extends VerticleBase {
         stored++;
         newChannel |= e.seq() == 1;
       }
-      results.add(new PublishResult(e.channel(), e.id(), e.epoch(), e.seq(), e.publishedAt(), duplicate));
+      results.add(PublishResult.of(e, duplicate));
     }
     published.increment(stored);
     if (newChannel) {
       refreshChannelCount();
     }
-    m.reply(p.batch() ? HistoryMessages.results(results) : HistoryMessages.result(results.get(0)));
+    m.reply(new PublishReply(results, p.batch()).toJson());
   }
 
   private void onHistory(Message<Object> m) {
-    if (!(m.body() instanceof JsonObject o)) {
-      m.fail(HistoryFailure.BAD_REQUEST, "the history message must be a JSON object");
+    HistoryRequest r;
+    Cursor.Position after;
+    try {
+      r = HistoryRequest.fromJson(m.body());
+      after = r.position();
+    } catch (ReplyException e) {
+      m.fail(e.failureCode(), e.getMessage());
       return;
     }
-    Object ch = o.getValue("channel");
-    String channel = ch instanceof String s ? s : null;
-    String problem = ch == null || ch instanceof String ? Names.channelProblem(channel) : "the channel must be a string";
-    if (problem != null) {
-      m.fail(HistoryFailure.BAD_REQUEST, problem);
-      return;
-    }
-    Cursor.Position after = null;
-    Object a = o.getValue("after");
-    if (a != null) {
-      Cursor cursor;
-      try {
-        cursor = Cursor.decode(a instanceof String s ? s : null);
-      } catch (IllegalArgumentException e) {
-        m.fail(HistoryFailure.BAD_REQUEST, "after is not a Herald event id");
-        return;
-      }
-      after = cursor.find(channel);
-      if (after == null) {
-        m.fail(HistoryFailure.BAD_REQUEST, "after does not cover channel " + channel);
-        return;
-      }
-    }
-    int limit = intIn(o.getValue("limit"), DEFAULT_LIMIT, MAX_LIMIT);
-    if (limit < 0) {
-      m.fail(HistoryFailure.BAD_REQUEST, "limit must be an integer from 1 to " + MAX_LIMIT);
-      return;
-    }
-    Object r = o.getValue("raw");
-    if (r != null && !(r instanceof Boolean)) {
-      m.fail(HistoryFailure.BAD_REQUEST, "raw must be true or false");
-      return;
-    }
-    boolean raw = Boolean.TRUE.equals(r);
-    store.read(channel, after, limit).onComplete(ar -> {
+    store.read(r.channel(), after, r.limit()).onComplete(ar -> {
       if (ar.failed()) {
-        storeFailed("history read of " + channel, ar.cause());
+        storeFailed("history read of " + r.channel(), ar.cause());
         m.fail(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
       } else {
-        m.reply(HistoryMessages.page(ar.result(), raw));
+        m.reply(ar.result().toJson(r.raw()));
       }
     });
   }
 
   private void onStats(Message<Object> m) {
-    Object l = m.body() instanceof JsonObject o ? o.getValue("limit") : null;
-    int limit = intIn(l, DEFAULT_TOP, MAX_TOP);
-    if (limit < 0) {
-      m.fail(HistoryFailure.BAD_REQUEST, "limit must be an integer from 1 to " + MAX_TOP);
+    StatsRequest r;
+    try {
+      r = StatsRequest.fromJson(m.body());
+    } catch (ReplyException e) {
+      m.fail(e.failureCode(), e.getMessage());
       return;
     }
     store.channelCount().onComplete(ar -> {
@@ -221,24 +192,8 @@ public final class ReplayVerticle extends VerticleBase {
         return;
       }
       channelGauge.set(ar.result());
-      m.reply(new JsonObject().put("channels", ar.result()).put("published", rates.published())
-          .put("ratePerSec", rates.ratePerSec()).put("top", rates.top(limit)));
+      m.reply(new HistoryStats(ar.result(), rates.published(), rates.ratePerSec(), rates.top(r.limit())).toJson());
     });
-  }
-
-  /** {@code value} as an integer in 1..max, {@code dflt} when absent, -1 when it is anything else. */
-  private static int intIn(Object value, int dflt, int max) {
-    if (value == null) {
-      return dflt;
-    }
-    if (!(value instanceof Number n)) {
-      return -1;
-    }
-    double d = n.doubleValue();
-    if (d != Math.rint(d) || d < 1 || d > max) {
-      return -1;
-    }
-    return (int) d;
   }
 
   /** Logs a store failure, at most one line per {@value #WARN_INTERVAL_MS} ms with a count of the others. */

@@ -11,7 +11,7 @@ import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.GapReason;
 import dev.herald.replay.api.HistoryAddresses;
 import dev.herald.replay.api.HistoryClient;
-import dev.herald.replay.api.HistoryMessages;
+import dev.herald.replay.api.HistoryRequest;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.PublishRequest;
@@ -205,7 +205,7 @@ class ReplayVerticleTest {
     assertEquals("null", tail.get(1).data());
 
     // the non-raw history reply carries data as JSON values
-    JsonObject page = await(request(addresses.history(), HistoryMessages.read(ch, rs.get(9).id(), 10, false)));
+    JsonObject page = await(request(addresses.history(), new HistoryRequest(ch, rs.get(9).id(), 10, false).toJson()));
     JsonArray events = page.getJsonArray("events");
     assertEquals(false, events.getJsonObject(0).getValue("data"));
     assertEquals("\u0000 \"quoted\" \\ / \t", events.getJsonObject(1).getValue("data"));
@@ -328,7 +328,7 @@ class ReplayVerticleTest {
     HistoryPage invalid = await(client.read(ch, ahead, 10));
     assertEquals(GapReason.INVALID_CURSOR, invalid.gap());
     assertTrue(invalid.events().isEmpty());
-    JsonObject raw = await(request(addresses.history(), HistoryMessages.read(ch, ahead, 10, false)));
+    JsonObject raw = await(request(addresses.history(), new HistoryRequest(ch, ahead, 10, false).toJson()));
     assertTrue(raw.getBoolean("gap"));
     assertEquals("invalid-cursor", raw.getString("reason"));
   }

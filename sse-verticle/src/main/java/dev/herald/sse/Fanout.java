@@ -1,13 +1,13 @@
 package dev.herald.sse;
 
+import dev.herald.replay.api.ChannelFollower;
+import dev.herald.replay.api.ChannelGap;
 import dev.herald.replay.api.HistoryClient;
-import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.StoredEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,14 +18,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's fan-out, on the sse verticle's own context: one event-bus consumer per channel that has
  * subscribers on this node, registered on the first loop's interest and removed when the last loop
- * loses it. Each event is put in order ({@link FeedOrder}, filling holes from the history), encoded
- * once ({@link EncodedEvent}) and handed to every interested loop on that loop's own thread.
+ * loses it. Each event is put in order by a live {@link ChannelFollower} (filling holes from the history),
+ * encoded once ({@link EncodedEvent}) and handed to every interested loop on that loop's own thread. A gap
+ * the follower reports needs nothing here: a stream that misses an event closes and its client resumes
+ * from the history, which tells it what is gone.
  */
 final class Fanout {
   private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
-  private static final int FILL_PAGE = 500;
-  private static final int FILL_ATTEMPTS = 4;
-  private static final long FILL_RETRY_MS = 200;
 
   private final Vertx vertx;
   private final Context context;
@@ -36,19 +35,27 @@ final class Fanout {
   private boolean closed;
 
   /** One channel consumed by this node. */
-  private final class Feed {
+  private final class Feed implements ChannelFollower.Listener {
     final String channel;
-    final FeedOrder order;
     final List<LoopStreams> loops = new ArrayList<>(4);
-    final MessageConsumer<StoredEvent> consumer;
-    boolean filling;
+    final ChannelFollower follower;
     /** System.nanoTime() when the consumer's registration completed (0 before). */
     long registeredAt;
 
     Feed(String channel) {
       this.channel = channel;
-      this.order = new FeedOrder(channel);
-      this.consumer = vertx.eventBus().consumer(history.addresses().channel(channel), m -> onEvent(this, m.body()));
+      this.follower = history.follow(vertx, channel, ChannelFollower.From.live(), this);
+    }
+
+    @Override
+    public void event(StoredEvent event) {
+      dispatch(this, event);
+    }
+
+    @Override
+    public void gap(ChannelGap gap) {
+      LOG.warn("channel {}: a hole in the fan-out after {} could not be filled ({}); streams resume from history",
+          channel, gap.after(), gap.reason() == null ? "the history did not have it in time" : gap.reason().wire());
     }
   }
 
@@ -81,7 +88,7 @@ final class Fanout {
       }
       feed.loops.add(loop);
       Feed joined = feed;
-      feed.consumer.completion().onComplete(ar -> {
+      feed.follower.completion().onComplete(ar -> {
         if (ar.succeeded() && joined.registeredAt == 0) {
           joined.registeredAt = System.nanoTime();
         }
@@ -105,7 +112,7 @@ final class Fanout {
       if (feed != null && feed.loops.remove(loop) && feed.loops.isEmpty()) {
         feeds.remove(channel);
         consumed = feeds.size();
-        feed.consumer.unregister();
+        feed.follower.close();
         LOG.debug("fan-out released channel {}", channel);
       }
     });
@@ -118,7 +125,7 @@ final class Fanout {
       closed = true;
       List<Future<Void>> all = new ArrayList<>();
       for (Feed feed : feeds.values()) {
-        all.add(feed.consumer.unregister());
+        all.add(feed.follower.close());
       }
       feeds.clear();
       consumed = 0;
@@ -132,16 +139,6 @@ final class Fanout {
     return consumed;
   }
 
-  private void onEvent(Feed feed, StoredEvent event) {
-    if (feeds.get(feed.channel) != feed) {
-      return;
-    }
-    feed.order.offer(event, e -> dispatch(feed, e));
-    if (feed.order.hasHole() && !feed.filling) {
-      fill(feed, 0);
-    }
-  }
-
   private void dispatch(Feed feed, StoredEvent event) {
     metrics.fanoutEvent();
     EncodedEvent encoded = new EncodedEvent(event);
@@ -149,50 +146,5 @@ final class Fanout {
     for (int i = 0, n = loops.size(); i < n; i++) {
       loops.get(i).post(encoded);
     }
-  }
-
-  /** Reads the history after the last delivered event until the hole is closed, or gives up on it. */
-  private void fill(Feed feed, int failures) {
-    if (feed.order.overflowing() || failures >= FILL_ATTEMPTS) {
-      LOG.warn("channel {}: gave up filling a hole in the fan-out after {} attempts; streams resume from history",
-          feed.channel, failures);
-      feed.order.release(e -> dispatch(feed, e));
-      return;
-    }
-    feed.filling = true;
-    String after = feed.order.fillAfter();
-    history.read(feed.channel, after, FILL_PAGE).onComplete(ar -> {
-      feed.filling = false;
-      if (feeds.get(feed.channel) != feed || !feed.order.hasHole()) {
-        return;
-      }
-      if (ar.failed()) {
-        LOG.warn("channel {}: history read to fill a fan-out hole failed: {}", feed.channel, ar.cause().getMessage());
-        retry(feed, failures + 1);
-        return;
-      }
-      HistoryPage page = ar.result();
-      boolean more = feed.order.fill(page, e -> dispatch(feed, e));
-      if (!feed.order.hasHole()) {
-        return;
-      }
-      boolean progressed = !after.equals(feed.order.fillAfter());
-      if (more || progressed) {
-        fill(feed, 0);
-      } else {
-        // The missing event may still be on its way over the bus: look again shortly.
-        retry(feed, failures + 1);
-      }
-    });
-  }
-
-  private void retry(Feed feed, int failures) {
-    feed.filling = true;
-    vertx.setTimer(FILL_RETRY_MS, id -> {
-      feed.filling = false;
-      if (feeds.get(feed.channel) == feed && feed.order.hasHole()) {
-        fill(feed, failures);
-      }
-    });
   }
 }

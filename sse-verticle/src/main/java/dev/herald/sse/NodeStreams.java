@@ -5,6 +5,7 @@ import dev.herald.replay.api.Names;
 import dev.herald.sse.api.SseAddresses;
 import dev.herald.sse.api.SseOptions;
 import dev.herald.sse.api.SseStreams;
+import dev.herald.sse.api.StreamClosed;
 import dev.herald.sse.api.StreamInfo;
 import dev.herald.sse.api.StreamListener;
 import dev.herald.sse.api.StreamRequest;
@@ -15,7 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -206,8 +206,7 @@ final class NodeStreams implements SseStreams {
         LOG.warn("stream listener failed on close of {}", info.streamId(), e);
       }
     }
-    JsonObject body = info.toJson().put("reason", reason);
-    vertx.eventBus().publish(addresses.disconnect(), body);
+    vertx.eventBus().publish(addresses.disconnect(), new StreamClosed(info, reason).toJson());
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.herald.sse;
 
 import dev.herald.replay.api.HistoryClient;
-import dev.herald.replay.api.StoredEventCodec;
 import dev.herald.sse.api.SseAddresses;
 import dev.herald.sse.api.SseOptions;
 import dev.herald.sse.api.SseStreams;
@@ -64,7 +63,6 @@ public final class SseVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    StoredEventCodec.register(vertx.eventBus());
     fanout = new Fanout(vertx, context, history, metrics);
     streams.start(vertx, fanout);
     LOG.info("sse verticle started on node {}", nodeId);

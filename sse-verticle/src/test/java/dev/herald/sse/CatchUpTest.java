@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryAddresses;
-import dev.herald.replay.api.HistoryMessages;
+
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.StoredEvent;
 import dev.herald.replay.api.StoredEventCodec;
@@ -71,7 +71,7 @@ class CatchUpTest {
         long after = Cursor.decode(m.body().getString("after")).find(CH).seq();
         readsAfter.add(after);
         List<StoredEvent> page = stored.stream().filter(e -> e.seq() > after).toList();
-        m.reply(HistoryMessages.page(new HistoryPage(CH, EPOCH, page, null, false), true));
+        m.reply(new HistoryPage(CH, EPOCH, page, null, false).toJson(true));
       }).completion()
           .compose(v -> h.open(0, "/stream?channel=" + CH, Map.of("Last-Event-ID", ev(1).id())))
           .compose(c -> c.awaitComments(1, WAIT).map(c))
@@ -112,7 +112,7 @@ class CatchUpTest {
         String after = m.body().getString("after");
         long from = after == null ? 0 : Cursor.decode(after).find(ch).seq();
         List<StoredEvent> page = stored.stream().filter(e -> e.channel().equals(ch) && e.seq() > from).toList();
-        m.reply(HistoryMessages.page(new HistoryPage(ch, page.isEmpty() ? 0 : EPOCH, page, null, false), true));
+        m.reply(new HistoryPage(ch, page.isEmpty() ? 0 : EPOCH, page, null, false).toJson(true));
       }).completion()
           .compose(v -> h.open(0, "/stream?envelope=1&lastEventId=earliest&channel=" + a + "&channel=" + b, Map.of()))
           .compose(c -> c.awaitComments(1, WAIT).map(c))

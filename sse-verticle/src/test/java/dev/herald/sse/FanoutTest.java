@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryAddresses;
-import dev.herald.replay.api.HistoryMessages;
+
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.StoredEvent;
 import dev.herald.replay.api.StoredEventCodec;
@@ -50,7 +50,7 @@ class FanoutTest {
       long after = Cursor.decode(q.getString("after")).find(CH).seq();
       readsAfter.add(after);
       List<StoredEvent> page = stored.stream().filter(e -> e.seq() > after).limit(q.getInteger("limit")).toList();
-      m.reply(HistoryMessages.page(new HistoryPage(CH, EPOCH, page, null, false), true));
+      m.reply(new HistoryPage(CH, EPOCH, page, null, false).toJson(true));
     }).completion();
   }
 

@@ -5,17 +5,14 @@ import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
- * Typed client of the heartbeat verticle for any verticle on any node (the seed's
- * {@code ss.heartbeat} API over the event bus). Every request has a timeout.
+ * Typed client of the heartbeat verticle for any verticle on any node (docs/event-bus.md). Every request
+ * has a timeout. Failures are {@link ReplyException}s with a {@link PresenceFailure} code.
  */
 public final class PresenceClient {
   private final EventBus bus;
@@ -40,73 +37,47 @@ public final class PresenceClient {
    * @param meta      application data, or {@code null}
    */
   public Future<StartResult> start(String sessionId, String userId, JsonObject meta) {
-    JsonObject req = new JsonObject();
-    if (sessionId != null) {
-      req.put("sessionId", sessionId);
-    }
-    if (userId != null) {
-      req.put("userId", userId);
-    }
-    if (meta != null) {
-      req.put("meta", meta);
-    }
-    return bus.<JsonObject>request(addresses.start(), req, options).map(m -> new StartResult(
-        Session.fromJson(m.body().getJsonObject("session")), "reconnect".equals(m.body().getString("state"))));
+    return request(addresses.start(), new StartRequest(sessionId, userId, meta).toJson()).map(StartResult::fromJson);
   }
 
   /** Beats one session; fails with {@link PresenceFailure#NOT_FOUND} when it is not connected. */
   public Future<Void> beat(String sessionId) {
-    return bus.request(addresses.beat(), new JsonObject().put("sessionId", sessionId), options).mapEmpty();
+    return request(addresses.beat(), BeatRequest.one(sessionId).toJson()).mapEmpty();
   }
 
   /** Beats many sessions in one message; answers the ids that are not connected. */
   public Future<Set<String>> beatAll(Collection<String> sessionIds) {
-    JsonObject req = new JsonObject().put("sessionIds", new JsonArray(new ArrayList<>(sessionIds)));
-    return bus.<JsonObject>request(addresses.beat(), req, options).map(m -> {
-      Set<String> missing = new HashSet<>();
-      m.body().getJsonArray("missing").forEach(id -> missing.add((String) id));
-      return missing;
-    });
+    return request(addresses.beat(), BeatRequest.many(sessionIds).toJson()).map(b -> BeatReply.fromJson(b).missing());
   }
 
   /** Stops a session; answers true when it was connected (and so got its disconnect now). */
   public Future<Boolean> stop(String sessionId) {
-    return bus.<JsonObject>request(addresses.stop(), new JsonObject().put("sessionId", sessionId), options)
-        .map(m -> m.body().getBoolean("stopped"));
+    return request(addresses.stop(), new SessionRequest(sessionId).toJson()).map(b -> StopReply.fromJson(b).stopped());
   }
 
   /** The seed's {@code isConnected}: the session, or {@code null} when it is not connected. */
   public Future<Session> get(String sessionId) {
-    return bus.<JsonObject>request(addresses.get(), new JsonObject().put("sessionId", sessionId), options)
-        .map(m -> Session.fromJson(m.body()))
-        .recover(e -> e instanceof io.vertx.core.eventbus.ReplyException re
-            && re.failureCode() == PresenceFailure.NOT_FOUND ? Future.succeededFuture(null) : Future.failedFuture(e));
+    return request(addresses.get(), new SessionRequest(sessionId).toJson()).map(Session::fromJson)
+        .recover(e -> e instanceof ReplyException re && re.failureCode() == PresenceFailure.NOT_FOUND
+            ? Future.succeededFuture(null) : Future.failedFuture(e));
   }
 
   /** The seed's {@code allConnected}, one page at a time ({@code cursor} null for the first page). */
   public Future<SessionPage> list(String cursor, int limit) {
-    JsonObject req = new JsonObject().put("limit", limit);
-    if (cursor != null) {
-      req.put("cursor", cursor);
-    }
-    return bus.<JsonObject>request(addresses.list(), req, options).map(m -> {
-      JsonArray a = m.body().getJsonArray("sessions");
-      List<Session> sessions = new ArrayList<>(a.size());
-      for (int i = 0; i < a.size(); i++) {
-        sessions.add(Session.fromJson(a.getJsonObject(i)));
-      }
-      return new SessionPage(sessions, m.body().getString("cursor"));
-    });
+    return request(addresses.list(), new ListRequest(cursor, limit).toJson()).map(SessionPage::fromJson);
   }
 
   /** Runs a purge now; answers how many sessions it disconnected. */
   public Future<Integer> purge() {
-    return bus.<JsonObject>request(addresses.purge(), new JsonObject(), options)
-        .map(m -> m.body().getInteger("disconnected"));
+    return request(addresses.purge(), new JsonObject()).map(b -> PurgeReply.fromJson(b).disconnected());
   }
 
   /** Listens to one presence event type anywhere in the cluster (the seed's {@code on('disconnect', …)}). */
   public MessageConsumer<JsonObject> on(PresenceEvent.Type type, Handler<PresenceEvent> handler) {
     return bus.<JsonObject>consumer(addresses.event(type), m -> handler.handle(PresenceEvent.fromJson(type, m.body())));
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body) {
+    return bus.<JsonObject>request(address, body, options).map(m -> m.body());
   }
 }

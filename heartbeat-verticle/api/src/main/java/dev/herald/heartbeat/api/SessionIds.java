@@ -10,6 +10,8 @@ import java.security.SecureRandom;
 public final class SessionIds {
   /** Longest accepted session id. */
   public static final int MAX_LENGTH = 128;
+  /** What a valid id is, for messages. */
+  public static final String RULE = "1-" + MAX_LENGTH + " characters of A-Z a-z 0-9 _ - . : @";
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] HEX = "0123456789abcdef".toCharArray();

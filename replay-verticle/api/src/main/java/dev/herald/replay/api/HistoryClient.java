@@ -1,14 +1,19 @@
 package dev.herald.replay.api;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Typed client of the replay verticle, for any verticle on any node. Every request has a timeout, so
- * a node that died while serving the address fails the call instead of hanging it.
+ * Typed client of the replay verticle, for any verticle on any node (docs/event-bus.md). Every request
+ * has a timeout, so a node that died while serving the address fails the call instead of hanging it.
+ * Creating one registers the fan-out's codec ({@link StoredEventCodec}) on the event bus, so its
+ * consumers of {@code herald.channel.<channel>} receive {@link StoredEvent}s.
  */
 public final class HistoryClient {
   private final EventBus bus;
@@ -19,21 +24,23 @@ public final class HistoryClient {
     this.bus = bus;
     this.addresses = addresses;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    StoredEventCodec.register(bus);
   }
 
   public HistoryAddresses addresses() {
     return addresses;
   }
 
+  /** Publishes one event; answers once it is stored and fanned out. */
   public Future<PublishResult> publish(PublishRequest r) {
-    return bus.<JsonObject>request(addresses.publish(), HistoryMessages.publish(r), options)
-        .map(m -> HistoryMessages.result(m.body()));
+    return bus.<JsonObject>request(addresses.publish(), PublishMessage.one(r).toJson(), options)
+        .map(m -> PublishReply.fromJson(m.body()).results().get(0));
   }
 
   /** Publishes a batch, all or nothing for validation; the results come in request order. */
   public Future<List<PublishResult>> publishAll(List<PublishRequest> rs) {
-    return bus.<JsonObject>request(addresses.publish(), HistoryMessages.publishAll(rs), options)
-        .map(m -> HistoryMessages.results(m.body()));
+    return bus.<JsonObject>request(addresses.publish(), PublishMessage.batch(rs).toJson(), options)
+        .map(m -> PublishReply.fromJson(m.body()).results());
   }
 
   /**
@@ -41,7 +48,27 @@ public final class HistoryClient {
    * the oldest retained), at most {@code limit}; event data comes back as JSON text.
    */
   public Future<HistoryPage> read(String channel, String after, int limit) {
-    return bus.<JsonObject>request(addresses.history(), HistoryMessages.read(channel, after, limit, true), options)
-        .map(m -> HistoryMessages.page(m.body()));
+    return bus.<JsonObject>request(addresses.history(), new HistoryRequest(channel, after, limit, true).toJson(), options)
+        .map(m -> HistoryPage.fromJson(m.body()));
+  }
+
+  /** The answering node's channel count, publish rate and {@code limit} busiest channels. */
+  public Future<HistoryStats> stats(int limit) {
+    return bus.<JsonObject>request(addresses.stats(), new StatsRequest(limit).toJson(), options)
+        .map(m -> HistoryStats.fromJson(m.body()));
+  }
+
+  /**
+   * Every event of {@code channel} as the fan-out delivers it: live only, possibly out of order or
+   * twice when publishers race. Use {@link #follow} for each event once, in order.
+   */
+  public MessageConsumer<StoredEvent> consumer(String channel, Handler<StoredEvent> handler) {
+    return bus.<StoredEvent>consumer(addresses.channel(channel), m -> handler.handle(m.body()));
+  }
+
+  /** Follows {@code channel} in order, each event once ({@link ChannelFollower}); call on a context. */
+  public ChannelFollower follow(Vertx vertx, String channel, ChannelFollower.From from,
+                                ChannelFollower.Listener listener) {
+    return ChannelFollower.follow(vertx, this, channel, from, listener);
   }
 }
