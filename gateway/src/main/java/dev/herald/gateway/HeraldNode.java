@@ -2,6 +2,7 @@ package dev.herald.gateway;
 
 import dev.herald.gateway.config.ConfigException;
 import dev.herald.gateway.config.HeraldConfig;
+import dev.herald.gateway.api.NodeAddresses;
 import dev.herald.gateway.config.HeraldConfig.Role;
 import dev.herald.heartbeat.HeartbeatVerticle;
 import dev.herald.heartbeat.api.PresenceAddresses;
@@ -29,6 +30,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -136,7 +138,8 @@ public final class HeraldNode {
             keepAlive)
         : null;
     nodeStreams = sse == null ? null : sse.streams();
-    Future<Void> chain = Future.succeededFuture();
+    List<String> roles = config.roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().toList();
+    Future<Void> chain = deploy(new InfoVerticle(new NodeAddresses(prefix), nodeId, roles));
     if (config.runs(Role.HEARTBEAT)) {
       chain = chain.compose(v -> deploy(new HeartbeatVerticle(stores.presence(),
           config.heartbeat(), presence.addresses(), metrics)));

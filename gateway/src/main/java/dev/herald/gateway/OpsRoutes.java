@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -104,9 +103,6 @@ final class OpsRoutes {
   }
 
   private int members() {
-    if (!vertx.isClustered()) {
-      return 1;
-    }
-    return ((VertxInternal) vertx).clusterManager().getNodes().size();
+    return vertx.isClustered() ? ClusterView.members(vertx).size() : 1;
   }
 }

@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -128,9 +127,8 @@ final class ReadinessVerticle extends VerticleBase {
     if (!vertx.isClustered()) {
       return check("cluster", true, "not clustered: a single node");
     }
-    var manager = ((VertxInternal) vertx).clusterManager();
     return ClusterSetup.joined(vertx)
-        ? check("cluster", true, "joined cluster with " + manager.getNodes().size() + " members")
+        ? check("cluster", true, "joined cluster with " + ClusterView.members(vertx).size() + " members")
         : check("cluster", false, "not joined to the cluster (this node is not among its members)");
   }
 

@@ -6,7 +6,6 @@ import dev.herald.testkit.RedisServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -35,11 +34,11 @@ final class ClusterNodes implements AutoCloseable {
 
     /** The node's Vert.x node id in the cluster. */
     String clusterId() {
-      return ((VertxInternal) vertx).clusterManager().getNodeId();
+      return ClusterView.nodeId(vertx);
     }
 
     int members() {
-      return ((VertxInternal) vertx).clusterManager().getNodes().size();
+      return ClusterView.members(vertx).size();
     }
   }
 

@@ -95,7 +95,7 @@ class ClusterRulesTest {
     assertEquals("false", hz.getProperty("hazelcast.phone.home.enabled"));
     assertEquals("false", hz.getProperty("hazelcast.shutdownhook.enabled"));
     assertEquals("slf4j", hz.getProperty("hazelcast.logging.type"));
-    assertEquals("node-a", hz.getMemberAttributeConfig().getAttribute(ClusterSetup.NODE_ATTRIBUTE));
+    assertEquals("node-a", hz.getMemberAttributeConfig().getAttribute(dev.herald.cluster.HeraldCluster.NODE_ATTRIBUTE));
     // Vert.x's own map settings are kept (ConfigUtil.loadConfig()).
     assertEquals(1, hz.getMapConfig("__vertx.nodeInfo").getBackupCount());
     assertTrue(hz.getMultiMapConfigs().containsKey("__vertx.subs"));

@@ -6,11 +6,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Free loopback ports. A port can be taken between this check and its use: callers retry on a bind failure. */
-final class Ports {
+public final class Ports {
   private Ports() {
   }
 
-  static int free() {
+  public static int free() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {

@@ -1,80 +1,33 @@
 package dev.herald.gateway.chaos;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.herald.testkit.JavaProcess;
+import dev.herald.testkit.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One Herald JVM started from {@code gateway/target/herald.jar} with {@link ProcessBuilder}, its output in
- * a file for diagnosis. It is stopped by its own {@link Process} handle only: {@link #kill()} (SIGKILL,
- * like {@code kill -9}), {@link #terminate()} (SIGTERM: the node drains and leaves), and a JVM shutdown
- * hook kills every one still running if a test dies first.
+ * One Herald JVM started from {@code gateway/target/herald.jar} ({@link JavaProcess}), with the ports it
+ * was given. It is stopped by its own process handle only: {@link #kill()} (SIGKILL, like {@code kill -9}),
+ * {@link #terminate()} (SIGTERM: the node drains and leaves).
  */
 final class HeraldProcess {
-  /** The JVM flags Hazelcast wants on JDK 17 (FACTS.md), and a small heap. */
-  static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
-      "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-        "herald-process-reaper"));
-  }
-
   final String name;
   final int httpPort;
   final int hazelcastPort;
-  private final Process process;
-  private final Path log;
+  private final JavaProcess process;
 
-  private HeraldProcess(String name, int httpPort, int hazelcastPort, Process process, Path log) {
+  private HeraldProcess(String name, int httpPort, int hazelcastPort, JavaProcess process) {
     this.name = name;
     this.httpPort = httpPort;
     this.hazelcastPort = hazelcastPort;
     this.process = process;
-    this.log = log;
-  }
-
-  /** The shaded jar the build made ({@code target/herald.jar} of the gateway module). */
-  static Path jar() {
-    Path jar = Path.of(System.getProperty("user.dir"), "target", "herald.jar");
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: run the package phase first (mvn -pl gateway verify)");
-    }
-    return jar;
   }
 
   /** Starts {@code java <flags> -jar herald.jar <args>}, output to {@code dir/<name>.log}. */
   static HeraldProcess start(String name, Path dir, int httpPort, int hazelcastPort, List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_FLAGS);
-    command.add("-jar");
-    command.add(jar().toString());
-    command.addAll(args);
-    Path log = dir.resolve(name + ".log");
-    try {
-      Files.createDirectories(dir);
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      LIVE.add(p);
-      p.onExit().thenRun(() -> LIVE.remove(p));
-      return new HeraldProcess(name, httpPort, hazelcastPort, p, log);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new HeraldProcess(name, httpPort, hazelcastPort, JavaProcess.start(name, dir, JavaProcess.CLUSTER_FLAGS,
+        JavaProcess.builtJar("gateway", "herald.jar"), args));
   }
 
   long pid() {
@@ -82,59 +35,41 @@ final class HeraldProcess {
   }
 
   boolean alive() {
-    return process.isAlive();
+    return process.alive();
   }
 
   /** SIGKILL ({@code kill -9}): the node gets no chance to do anything. */
   void kill() {
-    process.destroyForcibly();
-    awaitExit(Duration.ofSeconds(20));
+    process.kill();
   }
 
   /** SIGTERM: the node drains, leaves the cluster and exits. */
   void terminate() {
-    process.destroy();
+    process.terminate();
   }
 
   /** Waits for the process to end; its exit code, or -1 when it still runs after {@code within}. */
   int awaitExit(Duration within) {
-    try {
-      return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    return process.awaitExit(within);
   }
 
   /** Kills it if it still runs (test clean-up). */
   void destroy() {
-    if (process.isAlive()) {
-      process.destroyForcibly();
-      awaitExit(Duration.ofSeconds(20));
-    }
+    process.destroy();
   }
 
   /** The last lines of its output, for failure messages. */
   String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return process.logTail(lines);
   }
 
   Path log() {
-    return log;
+    return process.log();
   }
 
   /** A free loopback port (it may be taken between this check and its use; tests start few processes). */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Ports.free();
   }
 
   @Override
