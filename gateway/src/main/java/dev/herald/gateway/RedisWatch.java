@@ -1,12 +1,12 @@
 package dev.herald.gateway;
 
+import dev.herald.redis.OwnContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -57,7 +57,7 @@ final class RedisWatch {
     this.intervalMs = intervalMs;
     this.timeoutMs = timeoutMs;
     this.onUp = onUp;
-    this.context = ((VertxInternal) vertx).createEventLoopContext();
+    this.context = OwnContext.create(vertx);
     if (metrics != null) {
       Gauge.builder("herald.redis.up", this, w -> Boolean.TRUE.equals(w.up) ? 1 : 0)
           .description("1 while the node's Redis answers, else 0").register(metrics);

@@ -37,9 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class Stores {
   /** How long one call to Redis may take before it fails (the HTTP request then answers 503). */
   public static final long REDIS_TIMEOUT_MS = 2_000;
-  /** Connections the presence store takes from the pool at once (the history store holds one more of its own). */
+  /**
+   * Pooled connections: each store holds one of its own for its pipelines (dev.herald.redis.RedisCalls), the
+   * watch's pings take another for a moment; the rest is room for options that want more.
+   */
   static final int POOL_SIZE = 8;
-  /** Calls that may wait for a pooled connection; the timeout above still bounds each wait. */
+  /** Requests that may wait for a pooled connection; the timeout above still bounds each wait. */
   static final int POOL_WAITING = 16_384;
   /** How long the client waits for a TCP connection to Redis. */
   static final int CONNECT_TIMEOUT_MS = 2_000;

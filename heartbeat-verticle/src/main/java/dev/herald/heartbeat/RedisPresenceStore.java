@@ -3,13 +3,15 @@ package dev.herald.heartbeat;
 import dev.herald.heartbeat.api.Session;
 import dev.herald.heartbeat.api.SessionPage;
 import dev.herald.heartbeat.api.StartResult;
+import dev.herald.redis.LuaScript;
+import dev.herald.redis.RedisCall;
+import dev.herald.redis.RedisCalls;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import dev.herald.redis.LuaScript;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -54,17 +56,17 @@ import org.slf4j.LoggerFactory;
  * shard sizes first and sends its starts in batches ({@link RedisStartGate}): exact for one node, and
  * approximate across nodes (they may go past the bound together by the starts they have in flight at once).
  *
- * <p><b>Timeouts.</b> Every round trip fails with {@link RedisTimeoutException} after {@code timeoutMs}, so
+ * <p><b>Timeouts.</b> Every round trip fails with {@link dev.herald.redis.RedisTimeoutException} after
+ * {@code timeoutMs}, so
  * callers answer 503 fast when Redis hangs. A request already written may still run when Redis wakes up.
  * For a stop or a purge that would end sessions nobody hears of, so the sessions such a late reply ends are
  * kept and handed out by this store's next {@link #claimExpired} (their disconnect then says {@code timeout}):
  * still one disconnect per connect. A start that runs late connects a session that, without beats, expires.
  *
- * <p><b>The client.</b> It is the caller's: {@link #close()} does not close it. Every call takes a pooled
- * connection, so give the client a waiting queue as deep as the calls a node may have in flight (the Vert.x
- * default, {@code maxPoolWaiting} 24, refuses the 25th concurrent start): e.g. {@code setMaxPoolSize(8)} and
- * {@code setMaxPoolWaiting(16384)}; the timeout above still bounds every wait. Safe from any thread; never
- * blocks.
+ * <p><b>The client.</b> It is the caller's: {@link #close()} does not close it. Calls go through
+ * {@link RedisCalls}, the transport both Redis stores share: one connection borrowed from the client,
+ * pipelined by shard (each shard is one hash slot), on an event-loop context of its own. Safe from any
+ * thread; never blocks.
  */
 public final class RedisPresenceStore implements PresenceStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisPresenceStore.class);
@@ -102,9 +104,9 @@ public final class RedisPresenceStore implements PresenceStore {
     if (maxSessions < 1) {
       throw new IllegalArgumentException("maxSessions must be at least 1");
     }
-    this.calls = new RedisCalls(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(redis, "redis"),
-        timeoutMs, "presence store '" + name + "'");
     this.keys = new RedisPresenceKeys(name);
+    this.calls = new RedisCalls(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(redis, "redis"),
+        SCRIPTS, "presence store '" + name + "'", timeoutMs);
     this.cluster = cluster;
     this.maxSessions = maxSessions;
     this.gate = cluster ? new RedisStartGate(calls, keys) : null;
@@ -116,17 +118,8 @@ public final class RedisPresenceStore implements PresenceStore {
    * others learn each script on first use).
    */
   public Future<Void> loadScripts() {
-    List<RedisCall> loads = SCRIPTS.stream().map(s -> RedisCall.plain("script load " + s.name(), s.loadRequest())).toList();
-    return calls.pipelineAll("SCRIPT LOAD", loads).compose(shas -> {
-      for (int i = 0; i < shas.size(); i++) {
-        if (!SCRIPTS.get(i).sha().equals(shas.get(i).toString())) {
-          return Future.failedFuture(new IllegalStateException("Redis answered SHA " + shas.get(i)
-              + " for script " + SCRIPTS.get(i).name() + ", expected " + SCRIPTS.get(i).sha()));
-        }
-      }
-      LOG.info("presence scripts loaded into Redis: {}", SCRIPTS.stream().map(LuaScript::name).toList());
-      return Future.<Void>succeededFuture();
-    });
+    return calls.loadScripts().onSuccess(v -> LOG.info("presence scripts loaded into Redis: {}",
+        SCRIPTS.stream().map(LuaScript::name).toList()));
   }
 
   @Override
@@ -216,7 +209,7 @@ public final class RedisPresenceStore implements PresenceStore {
     }
     List<RedisCall> counts = new ArrayList<>(RedisPresenceKeys.SHARDS);
     for (int n = 0; n < RedisPresenceKeys.SHARDS; n++) {
-      counts.add(RedisCall.plain("zcount", Request.cmd(Command.ZCOUNT).arg(keys.expiry(n)).arg("-inf")
+      counts.add(RedisCall.keyed("zcount", keys.expiry(n), Request.cmd(Command.ZCOUNT).arg(keys.expiry(n)).arg("-inf")
           .arg("(" + seenBefore)));
     }
     Future<List<Session>> claimed = calls.pipeline("the expired-session count", counts, null)
@@ -348,14 +341,14 @@ public final class RedisPresenceStore implements PresenceStore {
   @Override
   public Future<Void> close() {
     closed = true;
-    return Future.succeededFuture();
+    return calls.close();
   }
 
   /** {@code ZCARD} of every shard's expiry set, in shard order. */
   static List<RedisCall> shardSizes(RedisPresenceKeys keys) {
     List<RedisCall> sizes = new ArrayList<>(RedisPresenceKeys.SHARDS);
     for (int n = 0; n < RedisPresenceKeys.SHARDS; n++) {
-      sizes.add(RedisCall.plain("zcard", Request.cmd(Command.ZCARD).arg(keys.expiry(n))));
+      sizes.add(RedisCall.keyed("zcard", keys.expiry(n), Request.cmd(Command.ZCARD).arg(keys.expiry(n))));
     }
     return sizes;
   }

@@ -1,5 +1,7 @@
 package dev.herald.heartbeat;
 
+import dev.herald.redis.RedisCall;
+import dev.herald.redis.RedisCalls;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

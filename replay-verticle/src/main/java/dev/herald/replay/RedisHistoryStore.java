@@ -1,22 +1,19 @@
 package dev.herald.replay;
 
-import dev.herald.replay.RedisLink.Cmd;
+import dev.herald.redis.LuaScript;
+import dev.herald.redis.RedisCall;
+import dev.herald.redis.RedisCalls;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.StoredEvent;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.redis.client.Command;
-import dev.herald.redis.LuaScript;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -24,10 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 
 /**
  * The Redis {@link HistoryStore} (README.md#configuration {@code store.type=redis}), shared by every node.
@@ -65,10 +59,11 @@ import java.util.function.Function;
  * run it with {@code maxmemory-policy noeviction} so that a full Redis refuses writes (503) instead of
  * evicting history keys.
  *
- * <p><b>Failures</b>: every call fails after {@code timeoutMs} with a {@link TimeoutException} when Redis
- * does not answer (a hung or paused Redis), or at once when it is unreachable; a call that timed out
- * may still have been applied. Calls complete on the caller's context; the store itself works on an
- * event-loop context of its own and never blocks.
+ * <p><b>Failures</b>: every call fails after {@code timeoutMs} with a
+ * {@link dev.herald.redis.RedisTimeoutException} when Redis does not answer (a hung or paused Redis), or at
+ * once when it is unreachable; a call that timed out may still have been applied. Calls go through
+ * {@link RedisCalls} (one connection, pipelined by channel, on an event-loop context of its own) and complete
+ * on the caller's context; the store never blocks.
  */
 public final class RedisHistoryStore implements HistoryStore {
   /** A sensible request timeout for production (ms). */
@@ -79,19 +74,15 @@ public final class RedisHistoryStore implements HistoryStore {
   private static final LuaScript READ = LuaScript.load(SCRIPTS, "read", "lib");
   private static final LuaScript CHECK = LuaScript.load(SCRIPTS, "check", "lib");
 
-  private final Vertx vertx;
-  private final Context context;
-  private final RedisLink link;
+  private final RedisCalls calls;
   private final RedisHistoryKeys keys;
   private final HistoryOptions options;
-  private final long timeoutMs;
   private final long idleMs;
   private final String maxEvents;
   private final String maxAge;
   private final String idle;
   /** Live channels in the whole store at the last count (every publish counts them). */
   private volatile long knownChannels;
-  private volatile boolean closed;
 
   /**
    * @param vertx     the Vert.x instance of the client
@@ -102,16 +93,9 @@ public final class RedisHistoryStore implements HistoryStore {
    * @param timeoutMs how long a call waits for Redis before it fails
    */
   public RedisHistoryStore(Vertx vertx, Redis redis, String prefix, HistoryOptions options, long timeoutMs) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.keys = new RedisHistoryKeys(prefix);
     this.options = Objects.requireNonNull(options, "options");
-    if (timeoutMs < 1) {
-      throw new IllegalArgumentException("the Redis request timeout must be positive");
-    }
-    this.timeoutMs = timeoutMs;
-    this.context = ((VertxInternal) vertx).createEventLoopContext();
-    this.link = new RedisLink(context, Objects.requireNonNull(redis, "redis"), List.of(APPEND, READ, CHECK),
-        "history store " + prefix);
+    this.calls = new RedisCalls(vertx, redis, List.of(APPEND, READ, CHECK), "history store " + prefix, timeoutMs);
     this.idleMs = options.idleChannelTtl().toMillis();
     this.maxEvents = Integer.toString(options.maxEvents());
     this.maxAge = Long.toString(options.maxAge().toMillis());
@@ -120,8 +104,8 @@ public final class RedisHistoryStore implements HistoryStore {
 
   @Override
   public Future<Appended> append(PublishRequest request) {
-    return op(cancelled -> appendPass(List.of(request), knownChannels < options.maxChannels(), cancelled)
-        .map(l -> l.get(0)));
+    return calls.timed("a publish", cancelled -> appendPass(List.of(request), knownChannels < options.maxChannels(),
+        cancelled).map(l -> l.get(0)), null);
   }
 
   @Override
@@ -132,7 +116,7 @@ public final class RedisHistoryStore implements HistoryStore {
     if (requests.size() == 1) {
       return append(requests.get(0)).map(List::of);
     }
-    return op(cancelled -> {
+    return calls.timed("a batch publish", cancelled -> {
       Set<String> channels = channelsOf(requests);
       boolean keyed = requests.stream().anyMatch(r -> r.idempotencyKey() != null);
       boolean nearBound = knownChannels + channels.size() > options.maxChannels();
@@ -141,18 +125,17 @@ public final class RedisHistoryStore implements HistoryStore {
       }
       return checkPass(requests, channels, nearBound, cancelled).compose(refused -> refused != null
           ? Future.succeededFuture(refused) : appendPass(requests, true, cancelled));
-    });
+    }, null);
   }
 
   /** One pipeline: a script per request, then the channel index (refresh, count). */
   private Future<List<Appended>> appendPass(List<PublishRequest> requests, boolean mayCreate, BooleanSupplier cancelled) {
     long now = System.currentTimeMillis();
-    List<Cmd> cmds = new ArrayList<>(requests.size() + 4);
+    List<RedisCall> cmds = new ArrayList<>(requests.size() + 4);
     for (PublishRequest r : requests) {
-      List<String> k = keys.scriptKeys(r.channel());
-      List<String> a = List.of(maxEvents, maxAge, idle, mayCreate ? "1" : "0", r.event() == null ? "" : r.event(),
-          r.data(), r.idempotencyKey() == null ? "" : r.idempotencyKey());
-      cmds.add(new Cmd(APPEND.evalsha(k, a), () -> APPEND.eval(k, a), keys.tag(r.channel())));
+      cmds.add(RedisCall.script(APPEND, keys.scriptKeys(r.channel()), List.of(maxEvents, maxAge, idle,
+          mayCreate ? "1" : "0", r.event() == null ? "" : r.event(), r.data(),
+          r.idempotencyKey() == null ? "" : r.idempotencyKey())));
     }
     for (String ch : channelsOf(requests)) {
       // GT: a node with a slower clock never moves a channel back; XX: a refused channel is not indexed
@@ -160,10 +143,10 @@ public final class RedisHistoryStore implements HistoryStore {
       if (!mayCreate) {
         zadd.arg("XX");
       }
-      cmds.add(Cmd.plain(zadd.arg("GT").arg(now).arg(ch)));
+      cmds.add(RedisCall.plain("zadd", zadd.arg("GT").arg(now).arg(ch)));
     }
-    cmds.add(Cmd.plain(countLive(now)));
-    return link.pipeline(cmds, cancelled).map(res -> {
+    cmds.add(countLive(now));
+    return calls.all(cmds, cancelled).map(res -> {
       knownChannels = res.get(res.size() - 1).toLong();
       List<Appended> out = new ArrayList<>(requests.size());
       for (int i = 0; i < requests.size(); i++) {
@@ -200,7 +183,7 @@ public final class RedisHistoryStore implements HistoryStore {
   private Future<List<Appended>> checkPass(List<PublishRequest> requests, Set<String> channels, boolean nearBound,
       BooleanSupplier cancelled) {
     long now = System.currentTimeMillis();
-    List<Cmd> cmds = new ArrayList<>();
+    List<RedisCall> cmds = new ArrayList<>();
     List<String[]> asked = new ArrayList<>();
     Set<String> pairs = new LinkedHashSet<>();
     Set<String> covered = new LinkedHashSet<>();
@@ -219,8 +202,8 @@ public final class RedisHistoryStore implements HistoryStore {
         }
       }
     }
-    cmds.add(Cmd.plain(countLive(now)));
-    return link.pipeline(cmds, cancelled).map(res -> {
+    cmds.add(countLive(now));
+    return calls.all(cmds, cancelled).map(res -> {
       long live = res.get(res.size() - 1).toLong();
       knownChannels = live;
       Set<String> existing = new LinkedHashSet<>();
@@ -246,10 +229,8 @@ public final class RedisHistoryStore implements HistoryStore {
     });
   }
 
-  private Cmd check(String channel, String key) {
-    List<String> k = keys.scriptKeys(channel);
-    List<String> a = List.of(maxAge, idle, key);
-    return new Cmd(CHECK.evalsha(k, a), () -> CHECK.eval(k, a), keys.tag(channel));
+  private RedisCall check(String channel, String key) {
+    return RedisCall.script(CHECK, keys.scriptKeys(channel), List.of(maxAge, idle, key));
   }
 
   @Override
@@ -257,12 +238,10 @@ public final class RedisHistoryStore implements HistoryStore {
     if (limit < 1) {
       return Future.failedFuture(new IllegalArgumentException("limit must be at least 1"));
     }
-    List<String> k = keys.scriptKeys(channel);
-    List<String> a = List.of(maxAge, idle, after == null ? "" : Long.toString(after.epoch()),
-        after == null ? "0" : Long.toString(after.seq()), after == null ? "0" : Long.toString(after.timeSec()),
-        Integer.toString(limit));
-    Cmd cmd = new Cmd(READ.evalsha(k, a), () -> READ.eval(k, a), keys.tag(channel));
-    return op(cancelled -> link.pipeline(List.of(cmd), cancelled).map(res -> RedisHistoryReplies.page(channel, res.get(0))));
+    RedisCall cmd = RedisCall.script(READ, keys.scriptKeys(channel), List.of(maxAge, idle,
+        after == null ? "" : Long.toString(after.epoch()), after == null ? "0" : Long.toString(after.seq()),
+        after == null ? "0" : Long.toString(after.timeSec()), Integer.toString(limit)));
+    return calls.send("a history read", cmd, null).map(reply -> RedisHistoryReplies.page(channel, reply));
   }
 
   /**
@@ -271,58 +250,37 @@ public final class RedisHistoryStore implements HistoryStore {
    */
   @Override
   public Future<Integer> expire() {
-    return op(cancelled -> {
-      long cutoff = System.currentTimeMillis() - idleMs;
-      Request r = Request.cmd(Command.ZREMRANGEBYSCORE).arg(keys.channels()).arg("-inf").arg(cutoff);
-      return link.pipeline(List.of(Cmd.plain(r)), cancelled).map(res -> res.get(0).toInteger());
-    });
+    long cutoff = System.currentTimeMillis() - idleMs;
+    Request r = Request.cmd(Command.ZREMRANGEBYSCORE).arg(keys.channels()).arg("-inf").arg(cutoff);
+    return calls.send("housekeeping", RedisCall.plain("zremrangebyscore", r), null).map(Response::toInteger);
   }
 
   /** Channels published within {@code idleChannelTtl}, on every node (one {@code ZCOUNT}). */
   @Override
   public Future<Long> channelCount() {
-    return op(cancelled -> link.pipeline(List.of(Cmd.plain(countLive(System.currentTimeMillis()))), cancelled)
-        .map(res -> {
-          knownChannels = res.get(0).toLong();
-          return knownChannels;
-        }));
+    return calls.send("the channel count", countLive(System.currentTimeMillis()), null).map(reply -> {
+      knownChannels = reply.toLong();
+      return knownChannels;
+    });
   }
 
   @Override
   public Future<Void> ping() {
-    return op(cancelled -> link.pipeline(List.of(Cmd.plain(Request.cmd(Command.PING))), cancelled).mapEmpty());
+    return calls.send("ping", RedisCall.plain("ping", Request.cmd(Command.PING)), null).mapEmpty();
   }
 
   @Override
   public Future<Void> close() {
-    if (closed) {
-      return Future.succeededFuture();
-    }
-    closed = true;
-    Promise<Void> done = Promise.promise();
-    try {
-      context.runOnContext(v -> link.close().onComplete(done));
-    } catch (RejectedExecutionException e) {
-      return Future.succeededFuture(); // Vert.x is closed: so is the connection
-    }
-    return done.future();
+    return calls.close();
   }
 
-  private Request countLive(long now) {
-    return Request.cmd(Command.ZCOUNT).arg(keys.channels()).arg("(" + (now - idleMs)).arg("+inf");
+  private RedisCall countLive(long now) {
+    return RedisCall.plain("zcount", Request.cmd(Command.ZCOUNT).arg(keys.channels()).arg("(" + (now - idleMs))
+        .arg("+inf"));
   }
 
   private String full() {
     return "it holds its maximum of " + options.maxChannels() + " channels (history.maxChannels)";
-  }
-
-  /** The failure with a message that says what happened (a closed socket's exception has none). */
-  private static Throwable clear(Throwable t) {
-    String m = t.getMessage();
-    if (m != null && !m.isBlank()) {
-      return t;
-    }
-    return new IOException("the connection to Redis failed (" + t.getClass().getSimpleName() + ")", t);
   }
 
   private static Set<String> channelsOf(List<PublishRequest> requests) {
@@ -331,56 +289,5 @@ public final class RedisHistoryStore implements HistoryStore {
       out.add(r.channel());
     }
     return out;
-  }
-
-  /**
-   * Runs {@code work} on the store's context with the request timeout: the future fails with a
-   * {@link TimeoutException} when Redis has not answered in time, and commands not yet sent then are
-   * dropped. Calls start in the order they are made; the result is delivered on the caller's context.
-   */
-  private <T> Future<T> op(Function<BooleanSupplier, Future<T>> work) {
-    if (closed) {
-      return Future.failedFuture(new IllegalStateException("the history store is closed"));
-    }
-    Context caller = Vertx.currentContext();
-    Promise<T> result = Promise.promise();
-    try {
-      context.runOnContext(v -> run(work, result));
-    } catch (RejectedExecutionException e) {
-      return Future.failedFuture(new IllegalStateException("the history store's Vert.x instance is closed"));
-    }
-    if (caller == null) {
-      return result.future();
-    }
-    Promise<T> delivered = Promise.promise();
-    result.future().onComplete(ar -> caller.runOnContext(x -> delivered.handle(ar)));
-    return delivered.future();
-  }
-
-  /** Runs one operation on the store's context, failing it at the timeout. */
-  private <T> void run(Function<BooleanSupplier, Future<T>> work, Promise<T> result) {
-    link.bind();
-    boolean[] over = {false};
-    long timer = vertx.setTimer(timeoutMs, id -> {
-      if (!over[0]) {
-        over[0] = true;
-        result.tryFail(new TimeoutException("Redis did not answer within " + timeoutMs + " ms"));
-      }
-    });
-    Future<T> f;
-    try {
-      f = work.apply(() -> over[0]);
-    } catch (RuntimeException e) {
-      f = Future.failedFuture(e);
-    }
-    f.onComplete(ar -> link.onContext(() -> {
-      vertx.cancelTimer(timer);
-      over[0] = true;
-      if (ar.succeeded()) {
-        result.tryComplete(ar.result());
-      } else {
-        result.tryFail(clear(ar.cause()));
-      }
-    }));
   }
 }

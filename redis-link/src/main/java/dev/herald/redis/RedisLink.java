@@ -1,10 +1,9 @@
-package dev.herald.replay;
+package dev.herald.redis;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import dev.herald.redis.LuaScript;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -13,7 +12,6 @@ import io.vertx.redis.client.ResponseType;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,20 +21,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The history store's line to Redis: one connection taken from the launcher's {@link Redis} client
- * (standalone, or a cluster connection that keeps one connection per master), used only from one
- * Vert.x context, so that commands leave in the order the store issued them.
+ * A store's line to Redis: one connection taken from the caller's {@link Redis} client (standalone, or a
+ * cluster connection that keeps one connection per master), used only from one Vert.x context, so that
+ * commands leave in the order the store issued them. {@link RedisCalls} puts deadlines around it.
  *
  * <ul>
- *   <li><b>Pipelines</b>: the commands of one {@link #pipeline} are grouped by <em>lane</em> (a
- *   channel's hash tag; the channel index is a lane of its own) and each group leaves as one
- *   {@code batch} — one write, one slot in cluster mode. All groups leave at once: one round trip.</li>
+ *   <li><b>Pipelines</b>: the calls of one {@link #pipeline} are grouped by <em>lane</em> (a hash slot,
+ *   {@link RedisCall#lane()}) and each group leaves as one write ({@code send} for one command, {@code batch}
+ *   for more) — one slot in cluster mode. All groups leave at once: one round trip. A group's failure
+ *   fails its calls only.</li>
  *   <li><b>Order per lane</b>: a cluster connection opens its connection to a master on first use,
  *   and two writes racing that opening may leave in either order. So the first group of each lane
  *   on a fresh connection goes alone; the lane's next groups wait for it, then pipeline freely.</li>
@@ -45,45 +44,39 @@ import org.slf4j.LoggerFactory;
  *   script. Redis error replies ({@code -ERR}, {@code -OOM}, ...) fail their group only.</li>
  *   <li><b>NOSCRIPT</b> (Redis lost its script cache while the connection lived, or a cluster master
  *   never saw {@code SCRIPT LOAD}): when every script of a group failed with NOSCRIPT, nothing of
- *   the group ran, so it is loaded again and the group is sent once more with {@code EVAL}, which
+ *   the group ran, so the scripts are loaded again and the group is sent once more with {@code EVAL}, which
  *   runs the scripts and caches them on the node that answered. Any other mix fails the group.</li>
  *   <li>A group whose operation was cancelled (timed out) before it left is never sent.</li>
  * </ul>
- * State changes (connected, lost) are logged once each.
  */
 final class RedisLink {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
-  /** Groups that may wait for a connection to open before new ones fail at once. */
-  static final int MAX_AWAITING = 10_000;
+  /** Groups that may wait for a connection to open (or for room on it) before new ones fail at once. */
+  static final int MAX_AWAITING = 16_384;
+  /**
+   * Commands written and not yet answered at most: the client's own bound is {@code maxWaitingHandlers}
+   * (2048 by default) per connection, and past it every command fails; what is beyond this waits its turn.
+   */
+  static final int MAX_IN_FLIGHT = 2000;
   /** Lanes remembered as warm; past this the memory is cleared (a lane then warms up once more). */
   static final int MAX_WARM = 100_000;
   private static final String NOSCRIPT = "NOSCRIPT";
   /** The client's own back-pressure failure: the connection is fine, only too busy. */
   private static final String QUEUE_FULL = "waiting queue is full";
 
-  /**
-   * One command: the request, how to run it by {@code EVAL} after NOSCRIPT ({@code null} for a plain
-   * command), and its lane ({@code null} for the shared lane of commands whose order does not matter).
-   */
-  record Cmd(Request request, Supplier<Request> onNoScript, String lane) {
-    static Cmd plain(Request request) {
-      return new Cmd(request, null, null);
-    }
-  }
-
-  /** Commands of one lane that leave together, and their places in the pipeline. */
-  private record Group(String lane, List<Cmd> cmds, List<Integer> at) {
+  /** Calls of one lane that leave together, and their places in the pipeline. */
+  private record Group(String lane, List<RedisCall> calls, List<Integer> at) {
     int scripts() {
       int n = 0;
-      for (Cmd c : cmds) {
+      for (RedisCall c : calls) {
         n += c.onNoScript() == null ? 0 : 1;
       }
       return n;
     }
 
     List<Request> requests(boolean byEval) {
-      List<Request> out = new ArrayList<>(cmds.size());
-      for (Cmd c : cmds) {
+      List<Request> out = new ArrayList<>(calls.size());
+      for (RedisCall c : calls) {
         out.add(byEval && c.onNoScript() != null ? c.onNoScript().get() : c.request());
       }
       return out;
@@ -96,29 +89,28 @@ final class RedisLink {
   private final Context context;
   private final Redis redis;
   private final List<LuaScript> scripts;
-  private final String what;
+  private final String owner;
   private final ArrayDeque<Waiting> awaiting = new ArrayDeque<>();
+  /** Groups waiting for room among the commands in flight, in the order they were dispatched. */
+  private final ArrayDeque<Waiting> throttled = new ArrayDeque<>();
+  private int inFlight;
   private final Set<String> warm = new HashSet<>();
   private final Map<String, ArrayDeque<Runnable>> warming = new HashMap<>();
   /** Connections whose socket ended since they were dropped (never closed by the link). */
   private final Set<RedisConnection> ended = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final LongAdder roundTrips = new LongAdder();
+  private final LongAdder scriptReloads = new LongAdder();
   private volatile Thread thread;
   private RedisConnection current;
   private boolean connecting;
   private boolean closed;
-  private Boolean up;
   private boolean noScriptSeen;
 
-  RedisLink(Context context, Redis redis, List<LuaScript> scripts, String what) {
+  RedisLink(Context context, Redis redis, List<LuaScript> scripts, String owner) {
     this.context = context;
     this.redis = redis;
     this.scripts = List.copyOf(scripts);
-    this.what = what;
-  }
-
-  /** Marks the calling thread as the link's context thread (call from a task of that context). */
-  void bind() {
-    thread = Thread.currentThread();
+    this.owner = owner;
   }
 
   /** Runs {@code r} on the link's context: at once when already there, else queued in order. */
@@ -133,29 +125,42 @@ final class RedisLink {
     }
   }
 
+  /** Pipelines written so far (each one network round trip), NOSCRIPT retries included. */
+  long roundTrips() {
+    return roundTrips.sum();
+  }
+
+  /** Groups sent again by EVAL after NOSCRIPT. */
+  long scriptReloads() {
+    return scriptReloads.sum();
+  }
+
   /**
-   * Sends the commands as one pipeline (call on the link's context) and answers their replies in
-   * order. Fails with the first failure; groups not yet sent when {@code cancelled} turns true stay unsent.
+   * Sends the calls as one pipeline (call on the link's context) and answers each call's result, in
+   * order. Groups not yet sent when {@code cancelled} turns true stay unsent (and fail).
    */
-  Future<List<Response>> pipeline(List<Cmd> cmds, BooleanSupplier cancelled) {
+  Future<List<AsyncResult<Response>>> pipeline(List<RedisCall> calls, BooleanSupplier cancelled) {
     Map<String, Group> groups = new LinkedHashMap<>();
-    for (int i = 0; i < cmds.size(); i++) {
-      Cmd c = cmds.get(i);
+    for (int i = 0; i < calls.size(); i++) {
+      RedisCall c = calls.get(i);
       Group g = groups.computeIfAbsent(c.lane() == null ? "" : c.lane(),
           k -> new Group(c.lane(), new ArrayList<>(), new ArrayList<>()));
-      g.cmds().add(c);
+      g.calls().add(c);
       g.at().add(i);
     }
-    Response[] out = new Response[cmds.size()];
+    if (!groups.isEmpty()) {
+      roundTrips.increment();
+    }
+    List<AsyncResult<Response>> out = new ArrayList<>(Collections.nCopies(calls.size(), null));
     List<Future<?>> parts = new ArrayList<>(groups.size());
     for (Group g : groups.values()) {
-      parts.add(send(g, cancelled).onSuccess(replies -> {
-        for (int i = 0; i < replies.size(); i++) {
-          out[g.at().get(i)] = replies.get(i);
+      parts.add(send(g, cancelled).andThen(ar -> {
+        for (int i = 0; i < g.at().size(); i++) {
+          out.set(g.at().get(i), ar.failed() ? Future.failedFuture(ar.cause()) : Future.succeededFuture(ar.result().get(i)));
         }
       }));
     }
-    return Future.all(parts).map(x -> Arrays.asList(out));
+    return Future.join(parts).transform(x -> Future.succeededFuture(out));
   }
 
   private Future<List<Response>> send(Group g, BooleanSupplier cancelled) {
@@ -191,10 +196,18 @@ final class RedisLink {
       return Future.failedFuture(new CancellationException("cancelled before it was sent"));
     }
     if (closed) {
-      return Future.failedFuture(new IllegalStateException("the history store is closed"));
+      return Future.failedFuture(new IllegalStateException(owner + " is closed"));
+    }
+    if (current != null && throttled.isEmpty() && fits(g)) {
+      return sendOn(current, g);
     }
     if (current != null) {
-      return sendOn(current, g);
+      if (throttled.size() >= MAX_AWAITING) {
+        return Future.failedFuture(new IllegalStateException(MAX_AWAITING + " commands already wait to be sent to Redis"));
+      }
+      Promise<List<Response>> p = Promise.promise();
+      throttled.add(new Waiting(g, cancelled, p));
+      return p.future();
     }
     if (awaiting.size() >= MAX_AWAITING) {
       return Future.failedFuture(new IllegalStateException(MAX_AWAITING + " commands already wait for a Redis connection"));
@@ -205,18 +218,46 @@ final class RedisLink {
     return p.future();
   }
 
+  /** Whether the group may be written now: it fits beside the commands in flight (or nothing is in flight). */
+  private boolean fits(Group g) {
+    return inFlight == 0 || inFlight + g.calls().size() <= MAX_IN_FLIGHT;
+  }
+
+  /** Writes the groups that waited for room, in order, as far as they fit. */
+  private void release() {
+    while (!throttled.isEmpty()) {
+      Waiting w = throttled.peek();
+      if (w.cancelled().getAsBoolean()) {
+        throttled.poll().promise().fail(new CancellationException("cancelled before it was sent"));
+      } else if (current != null && fits(w.group())) {
+        throttled.poll();
+        sendOn(current, w.group()).onComplete(w.promise());
+      } else {
+        return;
+      }
+    }
+  }
+
   private Future<List<Response>> sendOn(RedisConnection conn, Group g) {
     Promise<List<Response>> p = Promise.promise();
+    int size = g.calls().size();
+    inFlight += size;
+    p.future().onComplete(done -> {
+      inFlight -= size;
+      release();
+    });
     write(conn, g.requests(false)).onComplete(ar -> onContext(() -> {
       int scripts = g.scripts();
       if (ar.failed() && scripts > 0 && noScripts(ar.cause()) == scripts) {
         if (!noScriptSeen) {
           noScriptSeen = true;
           LOG.info("{}: Redis does not know the scripts (NOSCRIPT: flushed, or a cluster master that has not seen them);"
-              + " loading them again", what);
+              + " loading them again", owner);
         } else {
-          LOG.debug("{}: NOSCRIPT; loading the scripts again", what);
+          LOG.debug("{}: NOSCRIPT; loading the scripts again", owner);
         }
+        scriptReloads.increment();
+        roundTrips.increment();
         loadScripts(conn);
         write(conn, g.requests(true)).onComplete(again -> onContext(() -> settle(conn, again, p)));
       } else {
@@ -249,14 +290,13 @@ final class RedisLink {
     redis.connect().onComplete(ar -> onContext(() -> {
       connecting = false;
       if (ar.failed()) {
-        down(ar.cause());
         failAwaiting(ar.cause());
         return;
       }
       RedisConnection conn = ar.result();
       if (closed) {
         conn.close();
-        failAwaiting(new IllegalStateException("the history store is closed"));
+        failAwaiting(new IllegalStateException(owner + " is closed"));
         return;
       }
       current = conn;
@@ -268,32 +308,51 @@ final class RedisLink {
         lost(conn, new IOException("Redis closed the connection"));
       }));
       loadScripts(conn);
-      if (!Boolean.TRUE.equals(up)) {
-        up = true;
-        LOG.info("{}: connected to Redis", what);
-      }
+      LOG.debug("{}: connected to Redis", owner);
       while (!awaiting.isEmpty()) {
-        Waiting w = awaiting.poll();
-        if (w.cancelled().getAsBoolean()) {
-          w.promise().fail(new CancellationException("cancelled before it was sent"));
-        } else {
-          sendOn(conn, w.group()).onComplete(w.promise());
-        }
+        throttled.add(awaiting.poll());
       }
+      release();
     }));
   }
 
   /** {@code SCRIPT LOAD} of every script (in cluster mode it reaches one master; EVAL covers the others). */
-  private void loadScripts(RedisConnection conn) {
+  private List<Future<Response>> loadScripts(RedisConnection conn) {
+    List<Future<Response>> loads = new ArrayList<>(scripts.size());
     for (LuaScript s : scripts) {
-      conn.send(s.loadRequest()).onComplete(loaded -> {
+      loads.add(conn.send(s.loadRequest()).andThen(loaded -> {
         if (loaded.failed()) {
-          LOG.debug("{}: SCRIPT LOAD {} failed: {}", what, s.name(), message(loaded.cause()));
+          LOG.debug("{}: SCRIPT LOAD {} failed: {}", owner, s.name(), message(loaded.cause()));
         } else if (!s.sha().equals(String.valueOf(loaded.result()))) {
-          LOG.warn("{}: Redis named script {} {} where {} was expected", what, s.name(), loaded.result(), s.sha());
+          LOG.warn("{}: Redis named script {} {} where {} was expected", owner, s.name(), loaded.result(), s.sha());
         }
-      });
+      }));
     }
+    return loads;
+  }
+
+  /**
+   * Loads every script now (call on the link's context) and checks Redis knows each under its SHA: one
+   * pipeline on the link's connection, opening it when needed.
+   */
+  Future<Void> loadScriptsNow(BooleanSupplier cancelled) {
+    List<RedisCall> loads = new ArrayList<>(scripts.size());
+    for (LuaScript s : scripts) {
+      loads.add(RedisCall.plain("script load " + s.name(), s.loadRequest()));
+    }
+    return pipeline(loads, cancelled).compose(results -> {
+      for (int i = 0; i < results.size(); i++) {
+        AsyncResult<Response> r = results.get(i);
+        if (r.failed()) {
+          return Future.failedFuture(r.cause());
+        }
+        if (!scripts.get(i).sha().equals(String.valueOf(r.result()))) {
+          return Future.failedFuture(new IllegalStateException("Redis answered SHA " + r.result() + " for script "
+              + scripts.get(i).name() + ", expected " + scripts.get(i).sha()));
+        }
+      }
+      return Future.<Void>succeededFuture();
+    });
   }
 
   /**
@@ -307,19 +366,18 @@ final class RedisLink {
     }
     current = null;
     warm.clear();
-    down(cause);
+    LOG.debug("{}: connection to Redis lost: {}", owner, message(cause));
+    if (!throttled.isEmpty()) {
+      // they wait for the next connection, still in order (nothing waits for one while a connection is up)
+      awaiting.addAll(throttled);
+      throttled.clear();
+      connect();
+    }
     context.owner().setTimer(1000, id -> onContext(() -> {
       if (!ended.remove(conn)) {
-        conn.close().onFailure(e -> LOG.debug("{}: closing a failed connection: {}", what, message(e)));
+        conn.close().onFailure(e -> LOG.debug("{}: closing a failed connection: {}", owner, message(e)));
       }
     }));
-  }
-
-  private void down(Throwable cause) {
-    if (!Boolean.FALSE.equals(up)) {
-      up = false;
-      LOG.warn("{}: Redis unreachable ({}); history calls fail until it answers again", what, message(cause));
-    }
   }
 
   private void failAwaiting(Throwable cause) {
@@ -328,10 +386,17 @@ final class RedisLink {
     }
   }
 
-  /** Closes the connection; the client itself belongs to the launcher. Call on the link's context. */
+  private void failThrottled(Throwable cause) {
+    while (!throttled.isEmpty()) {
+      throttled.poll().promise().fail(cause);
+    }
+  }
+
+  /** Closes the connection; the client itself belongs to the caller. Call on the link's context. */
   Future<Void> close() {
     closed = true;
-    failAwaiting(new IllegalStateException("the history store is closed"));
+    failAwaiting(new IllegalStateException(owner + " is closed"));
+    failThrottled(new IllegalStateException(owner + " is closed"));
     RedisConnection conn = current;
     current = null;
     ended.clear();
