@@ -101,7 +101,7 @@ final class ChannelStream implements SseConnection.Owner {
       }
       long wait = routingWait();
       if (wait > 0) {
-        loop.context().setTimer(wait, id -> {
+        Internals.setTimer(loop.context(), wait, id -> {
           if (state != State.CLOSED) {
             begin();
           }
@@ -279,7 +279,7 @@ final class ChannelStream implements SseConnection.Owner {
     }
     for (long offset : new long[] {CATCH_UP_FIRST_MS, CATCH_UP_LAST_MS}) {
       long delayMs = TimeUnit.NANOSECONDS.toMillis(youngest + TimeUnit.MILLISECONDS.toNanos(offset) - now);
-      loop.context().setTimer(Math.max(1, delayMs), id -> catchUp(false));
+      Internals.setTimer(loop.context(), Math.max(1, delayMs), id -> catchUp(false));
     }
   }
 
@@ -317,7 +317,7 @@ final class ChannelStream implements SseConnection.Owner {
         // again later; only after CATCH_UP_RETRIES more failures let the client resume by itself.
         if (catchUpFailures++ < CATCH_UP_RETRIES) {
           LOG.debug("stream {}: catch-up read failed ({}); retrying", info.streamId(), ar.cause().getMessage());
-          loop.context().setTimer(CATCH_UP_RETRY_MS, id -> catchUp(true));
+          Internals.setTimer(loop.context(), CATCH_UP_RETRY_MS, id -> catchUp(true));
         } else {
           LOG.info("stream {}: catch-up reads keep failing ({}); closing so the client resumes",
               info.streamId(), ar.cause().getMessage());

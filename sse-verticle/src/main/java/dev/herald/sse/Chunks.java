@@ -3,7 +3,6 @@ package dev.herald.sse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -41,7 +40,7 @@ final class Chunks {
     int total = head.length + len + CRLF.length;
     ByteBuffer out = direct ? ByteBuffer.allocateDirect(total) : ByteBuffer.allocate(total);
     out.put(head);
-    ByteBuf body = ((BufferInternal) frame).getByteBuf();
+    ByteBuf body = Internals.byteBuf(frame);
     body.getBytes(body.readerIndex(), out.slice().limit(len));
     out.position(out.position() + len);
     out.put(CRLF);

@@ -2,10 +2,10 @@ package dev.herald.sse;
 
 import dev.herald.replay.api.HistoryClient;
 import dev.herald.replay.api.HistoryPage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +55,7 @@ final class LoopStreams {
     long registeredAt;
   }
 
-  private final ContextInternal context;
+  private final Context context;
   private final Fanout fanout;
   private final SseMetrics metrics;
   private final long pingNanos;
@@ -85,7 +85,7 @@ final class LoopStreams {
   private int depth;
   private long pingTimer = -1;
 
-  LoopStreams(ContextInternal context, Fanout fanout, SseMetrics metrics, long pingIntervalMs) {
+  LoopStreams(Context context, Fanout fanout, SseMetrics metrics, long pingIntervalMs) {
     this.context = context;
     this.fanout = fanout;
     this.metrics = metrics;
@@ -93,7 +93,7 @@ final class LoopStreams {
     this.topics = new LoopTopics(this);
   }
 
-  ContextInternal context() {
+  Context context() {
     return context;
   }
 
@@ -314,7 +314,7 @@ final class LoopStreams {
     connections.add(connection);
     if (pingTimer < 0) {
       long period = Math.max(5, TimeUnit.NANOSECONDS.toMillis(pingNanos) / PING_TICKS);
-      pingTimer = context.setPeriodic(period, id -> ping());
+      pingTimer = Internals.setPeriodic(context, period, id -> ping());
     }
   }
 
@@ -358,7 +358,7 @@ final class LoopStreams {
     if (next[0] >= n) {
       return Future.succeededFuture();
     }
-    context.setPeriodic(tick, id -> {
+    Internals.setPeriodic(context, tick, id -> {
       long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
       int due = elapsed >= windowMs ? n : (int) Math.min(n, n * elapsed / windowMs + 1);
       next[0] = drainUpTo(all, next[0], due, retryMs);

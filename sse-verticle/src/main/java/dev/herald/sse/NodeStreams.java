@@ -15,7 +15,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -146,7 +145,7 @@ final class NodeStreams implements SseStreams {
               + " streams (sse.maxStreams); retry later or on another node.");
       return null;
     }
-    ContextInternal base = ((ContextInternal) current).unwrap();
+    Context base = Internals.loopOf(current);
     return loops.computeIfAbsent(base,
         c -> new LoopStreams(base, f, metrics, options.pingInterval().toMillis()));
   }

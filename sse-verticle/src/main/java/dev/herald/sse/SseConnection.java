@@ -3,14 +3,12 @@ package dev.herald.sse;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * The SSE response of one stream, written on its loop only: headers and first bytes, frame writes
@@ -60,6 +58,8 @@ final class SseConnection extends StreamSet.Member {
   private final String remoteAddress;
   private final long maxQueued;
   private final Chunks chunks;
+  /** Where frames go past the encoder when given (a socket-less pipeline, for benchmarks); else found on start. */
+  private final ChannelHandlerContext encoder;
   /** The HTTP/1.1 response encoder's context once the head is out, for writes that skip it; else null. */
   private ChannelHandlerContext past;
   private Owner owner;
@@ -77,6 +77,15 @@ final class SseConnection extends StreamSet.Member {
 
   /** @param chunks the loop's chunk framing, to write past the encoder on HTTP/1.1; null to write through Vert.x */
   SseConnection(HttpServerRequest request, long maxQueued, Chunks chunks) {
+    this(request, maxQueued, chunks, null);
+  }
+
+  /**
+   * @param encoder the context of an {@link HttpResponseEncoder} to write frames past, instead of the one in
+   *                the request's connection (benchmarks give a pipeline of their own, without a socket)
+   */
+  SseConnection(HttpServerRequest request, long maxQueued, Chunks chunks, ChannelHandlerContext encoder) {
+    this.encoder = encoder;
     this.response = request.response();
     this.httpConnection = request.connection();
     this.http2 = request.version() == HttpVersion.HTTP_2;
@@ -105,9 +114,11 @@ final class SseConnection extends StreamSet.Member {
     eventStream(response).setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, maxQueued));
     started = true;
     write(prelude);
-    if (chunks != null && !closed && httpConnection instanceof ConnectionBase base) {
+    ChannelHandlerContext handler = chunks == null || closed ? null
+        : encoder != null ? encoder : Internals.handlerContext(httpConnection);
+    if (handler != null) {
       // the head went out with the prelude: the encoder is in its chunked state from here on
-      past = base.channelHandlerContext().pipeline().context(HttpResponseEncoder.class);
+      past = handler.pipeline().context(HttpResponseEncoder.class);
     }
     // The head is out (the first write sends it): handlers waiting for it (a router's headers-end hook,
     // which captures its RoutingContext) have run and would otherwise stay referenced for the stream's
@@ -133,8 +144,7 @@ final class SseConnection extends StreamSet.Member {
     if (past == null) {
       return queued;
     }
-    ChannelOutboundBuffer out = past.channel().unsafe().outboundBuffer();
-    return out == null ? 0 : out.totalPendingWriteBytes();
+    return Internals.pendingOutboundBytes(past.channel());
   }
 
   /** True when frames go out past the encoder (see the class comment). */
@@ -287,8 +297,8 @@ final class SseConnection extends StreamSet.Member {
   private void hardClose() {
     if (http2) {
       response.reset();
-    } else if (httpConnection instanceof ConnectionBase base) {
-      base.channelHandlerContext().close();
+    } else if (Internals.handlerContext(httpConnection) != null) {
+      Internals.handlerContext(httpConnection).close();
     } else {
       httpConnection.close();
     }

@@ -4,7 +4,6 @@ import dev.herald.replay.api.GapReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 
@@ -97,8 +96,7 @@ final class SseFrames {
     if (idLine.length() + body.length() <= COPY_LIMIT) {
       return Buffer.buffer(idLine.length() + body.length()).appendBuffer(idLine).appendBuffer(body);
     }
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(((BufferInternal) idLine).getByteBuf(),
-        ((BufferInternal) body).getByteBuf()));
+    return Internals.buffer(Unpooled.wrappedBuffer(Internals.byteBuf(idLine), Internals.byteBuf(body)));
   }
 
   /** {@code parts[0, count)} one after the other as one buffer, without changing any of them. */
@@ -116,9 +114,9 @@ final class SseFrames {
     }
     ByteBuf[] bufs = new ByteBuf[count];
     for (int i = 0; i < count; i++) {
-      bufs[i] = ((BufferInternal) parts[i]).getByteBuf();
+      bufs[i] = Internals.byteBuf(parts[i]);
     }
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(count, bufs));
+    return Internals.buffer(Unpooled.wrappedBuffer(count, bufs));
   }
 
   /**

@@ -8,7 +8,6 @@ import dev.herald.replay.api.HistoryOptions;
 import dev.herald.sse.testing.SseEvent;
 import dev.herald.sse.testing.SseTestClient;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,7 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
@@ -43,8 +41,7 @@ class EvictionTest {
 
   /** Bytes Netty holds for the channel right now (0 once it is closed). */
   private static long pending(Channel ch) {
-    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-    return out == null ? 0 : out.totalPendingWriteBytes();
+    return Internals.pendingOutboundBytes(ch);
   }
 
   @Test
@@ -61,7 +58,7 @@ class EvictionTest {
     Future<SseHarness> started = SseHarness.start(vertx,
         SseHarness.options(Duration.ofSeconds(15), MAX_QUEUED, 100, false), HistoryOptions.DEFAULTS, null);
     Future<Object[]> test = started.compose(h -> {
-      h.onStreamRequest = req -> serverSide.set(((ConnectionBase) req.connection()).channel());
+      h.onStreamRequest = req -> serverSide.set(Internals.channel(req.connection()));
       return vertx.eventBus().<JsonObject>consumer(h.addresses.disconnect(), m -> evicted.tryComplete(m.body()))
           .completion()
           .compose(v -> h.open(0, "/stream?channel=" + ch, Map.of())) // a healthy reader on the same loop

@@ -10,7 +10,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,7 @@ class WriteQueueBehaviourTest {
     Buffer frame = Buffer.buffer("x".repeat(FRAME));
     Future<Probe> test = vertx.createHttpServer().requestHandler(req -> {
       HttpServerResponse response = req.response().setChunked(true).setWriteQueueMaxSize(MAX);
-      Channel ch = ((ConnectionBase) req.connection()).channel();
+      Channel ch = Internals.channel(req.connection());
       probe.high = ch.config().getWriteBufferHighWaterMark();
       probe.low = ch.config().getWriteBufferLowWaterMark();
       response.write("start\n");

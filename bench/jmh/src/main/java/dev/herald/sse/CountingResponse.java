@@ -1,5 +1,11 @@
 package dev.herald.sse;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -8,6 +14,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
 import java.io.RandomAccessFile;
 import java.lang.reflect.Proxy;
@@ -15,15 +22,30 @@ import java.nio.channels.FileChannel;
 import java.util.Set;
 
 /**
- * A socket-less {@link HttpServerResponse} for benchmarks: {@link #write(Buffer)} counts the frame and
- * its bytes and returns an already-completed future, so the stream's completion callback runs at once
- * (its queued-bytes count stays near zero and nothing is ever evicted). What the benchmarks measure is
- * therefore Herald's own work per delivery, without Vert.x's and Netty's write path. Single-threaded,
- * like a real response.
+ * A socket-less HTTP/1.1 response for benchmarks, taking the path production takes: the head and the
+ * first bytes through {@link #write(Buffer)} (counted, answered with an already-completed future), then
+ * every frame past the response encoder, as {@link SseConnection} writes them on HTTP/1.1 — shared
+ * chunks ({@link Chunks}) written and flushed through a real Netty pipeline ({@link #encoder()}: an
+ * {@link EmbeddedChannel} with an {@link HttpResponseEncoder}) whose last handler counts each chunk and
+ * releases it where a socket would take it. What the benchmarks measure is therefore Herald's work per
+ * delivery plus Netty's pipeline, without the socket. Single-threaded, like a real response.
  */
 public final class CountingResponse implements HttpServerResponse {
   private long writes;
   private long bytes;
+  private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof ByteBuf buf) {
+        if (buf.isReadable()) {
+          writes++;
+          bytes += buf.readableBytes();
+        }
+        buf.release();
+      }
+      promise.trySuccess();
+    }
+  }, new HttpResponseEncoder());
   private int status = 200;
   private boolean chunked;
   private boolean ended;
@@ -35,6 +57,8 @@ public final class CountingResponse implements HttpServerResponse {
           switch (method.getName()) {
             case "response":
               return response;
+            case "version":
+              return HttpVersion.HTTP_1_1;
             case "hashCode":
               return System.identityHashCode(proxy);
             case "equals":
@@ -54,7 +78,12 @@ public final class CountingResponse implements HttpServerResponse {
         });
   }
 
-  /** Frames written so far. */
+  /** The response encoder's context in this response's pipeline: where {@link SseConnection} writes frames. */
+  ChannelHandlerContext encoder() {
+    return channel.pipeline().context(HttpResponseEncoder.class);
+  }
+
+  /** Writes so far: the first bytes, then frames (chunks). */
   public long writes() {
     return writes;
   }

@@ -11,8 +11,7 @@ import dev.herald.sse.api.StreamRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,8 @@ import java.util.concurrent.TimeoutException;
  * One event loop's streams, as production builds them, without sockets: a real {@link Vertx} (one
  * event loop), the real {@link NodeStreams}, {@link Fanout} and {@link LoopStreams}, and
  * {@code streams} real {@link ChannelStream}s opened through their normal path (subscribe, 200, first
- * bytes, live) whose responses are {@link CountingResponse}s. Each stream follows
+ * bytes, live) whose responses are {@link CountingResponse}s, written the way HTTP/1.1 streams are (past the
+ * response encoder, through a socket-less Netty pipeline). Each stream follows
  * {@code channelsPerStream} channels ({@link Events#channel} 0..k-1) and has a position in every one
  * (one event per channel is delivered during setup), so a multi-channel stream's id covers k channels.
  *
@@ -42,12 +42,15 @@ final class LoopHarness implements AutoCloseable {
   private final Vertx vertx;
   private final LoopStreams loop;
   private final List<CountingResponse> responses;
+  private final List<SseConnection> connections;
   private final int channelsPerStream;
 
-  private LoopHarness(Vertx vertx, LoopStreams loop, List<CountingResponse> responses, int channelsPerStream) {
+  private LoopHarness(Vertx vertx, LoopStreams loop, List<CountingResponse> responses, List<SseConnection> connections,
+                      int channelsPerStream) {
     this.vertx = vertx;
     this.loop = loop;
     this.responses = responses;
+    this.connections = connections;
     this.channelsPerStream = channelsPerStream;
   }
 
@@ -64,9 +67,12 @@ final class LoopHarness implements AutoCloseable {
   }
 
   private static LoopHarness build(Vertx vertx, int streams, int channelsPerStream) throws Exception {
-    VertxInternal vi = (VertxInternal) vertx;
-    ContextInternal loopContext = vi.createEventLoopContext();
-    ContextInternal fanoutContext = vi.createEventLoopContext();
+    // called from a thread Vert.x does not own, each call makes a new event-loop context
+    Context loopContext = vertx.getOrCreateContext();
+    Context fanoutContext = vertx.getOrCreateContext();
+    if (loopContext == fanoutContext) {
+      throw new IllegalStateException("the harness needs two contexts; call open() from a non-Vert.x thread");
+    }
     SseMetrics metrics = new SseMetrics(new SimpleMeterRegistry());
     HistoryClient history = new HistoryClient(vertx.eventBus(), HistoryAddresses.DEFAULT, 5_000);
     SseOptions options = new SseOptions(Duration.ofHours(1), Duration.ofSeconds(2), 1 << 20, 32, 1_000_000, false);
@@ -93,12 +99,15 @@ final class LoopHarness implements AutoCloseable {
     }
     StreamRequest request = new StreamRequest(channels, null, false, null, null);
     List<CountingResponse> responses = new ArrayList<>(streams);
+    List<SseConnection> connections = new ArrayList<>(streams);
     CompletableFuture<Void> started = new CompletableFuture<>();
     loopContext.runOnContext(v -> {
       for (int i = 0; i < streams; i++) {
         CountingResponse response = new CountingResponse();
         responses.add(response);
-        SseConnection connection = new SseConnection(CountingResponse.requestFor(response), options.maxQueuedBytes());
+        SseConnection connection = new SseConnection(CountingResponse.requestFor(response), options.maxQueuedBytes(),
+            loop.chunks(), response.encoder());
+        connections.add(connection);
         new ChannelStream(node, loop, connection, request).open();
       }
       started.complete(null);
@@ -109,10 +118,10 @@ final class LoopHarness implements AutoCloseable {
     }
     // Let the streams' catch-up timers (relative to the channels' registration) pass on the loop.
     CompletableFuture<Void> quiet = new CompletableFuture<>();
-    loopContext.setTimer(ChannelStream.CATCH_UP_LAST_MS + 500, id -> quiet.complete(null));
+    Internals.setTimer(loopContext, ChannelStream.CATCH_UP_LAST_MS + 500, id -> quiet.complete(null));
     quiet.get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
 
-    LoopHarness h = new LoopHarness(vertx, loop, responses, channelsPerStream);
+    LoopHarness h = new LoopHarness(vertx, loop, responses, connections, channelsPerStream);
     for (int i = 0; i < channelsPerStream; i++) {
       h.deliver(new EncodedEvent(Events.event(channels.get(i), Events.SEQ, "{\"seed\":true}")));
     }
@@ -138,6 +147,9 @@ final class LoopHarness implements AutoCloseable {
   void verify(long delivered) {
     long expected = 1 + channelsPerStream + delivered;
     for (int i = 0; i < responses.size(); i++) {
+      if (!connections.get(i).writesChunks()) {
+        throw new IllegalStateException("stream " + i + " does not write past the encoder as HTTP/1.1 streams do");
+      }
       long got = responses.get(i).writes();
       if (got != expected) {
         throw new IllegalStateException("stream " + i + " of " + responses.size() + " has " + got
