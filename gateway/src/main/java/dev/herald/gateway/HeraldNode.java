@@ -219,10 +219,11 @@ public final class HeraldNode {
   }
 
   /**
-   * Drains the node (docs/deploy.md): {@code /health/ready} answers 503 from now on and new streams get a 503
-   * problem; the open streams are each told {@code retry:} {@link #DRAIN_RETRY} (plus jitter) and closed,
-   * spread evenly over {@code cluster.drainWindow} on a clustered node (at once on a single node, which
-   * has nowhere to send its clients), so their clients reconnect to other nodes without a stampede and
+   * Drains the node (docs/deploy.md): {@code /health/ready} answers 503 from now on and a new stream gets a
+   * {@code 200} with a short {@code retry:} that ends at once (so its client goes elsewhere); the open
+   * streams are each told {@code retry:} {@link #DRAIN_RETRY} (plus jitter) and closed, spread evenly over
+   * {@code cluster.drainWindow} on a clustered node (at once on a single node, which has nowhere to send
+   * its clients), so their clients reconnect to other nodes without a stampede and
    * resume from their last id. Sessions live in the store, so they stay connected. A clustered node also
    * withdraws its heartbeat and replay services at once (the other members serve those requests, and
    * this node's own gateway reaches them over the bus), at least {@link #WITHDRAW_GRACE} before the drain

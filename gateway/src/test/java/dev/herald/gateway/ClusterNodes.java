@@ -2,14 +2,13 @@ package dev.herald.gateway;
 
 import dev.herald.gateway.config.ConfigLoader;
 import dev.herald.gateway.config.HeraldConfig;
+import dev.herald.testkit.Poll;
+import dev.herald.testkit.Ports;
 import dev.herald.testkit.RedisServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,7 +99,7 @@ final class ClusterNodes implements AutoCloseable {
 
   /** Starts one more node that joins the others, and waits until every node sees it. */
   Node add() {
-    int port = freePort();
+    int port = Ports.free();
     hazelcastPorts.add(port);
     Map<String, Object> values = TestNode.smallLimits();
     values.put("name", prefix);
@@ -171,33 +170,9 @@ final class ClusterNodes implements AutoCloseable {
     }
   }
 
-  /** A condition that may throw while it does not hold yet. */
-  interface Check {
-    boolean holds() throws Exception;
+  /** Polls {@code check} until it holds, failing after {@link #WAIT_SECONDS}. */
+  static void waitFor(Poll.Check check, String what) {
+    Poll.await(what, Duration.ofSeconds(WAIT_SECONDS), check);
   }
 
-  /** Polls {@code check} every 20 ms until it holds, failing after {@link #WAIT_SECONDS}. */
-  static void waitFor(Check check, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    Exception last = null;
-    while (System.nanoTime() - deadline < 0) {
-      try {
-        if (check.holds()) {
-          return;
-        }
-      } catch (Exception e) {
-        last = e;
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
-    throw new AssertionError("timed out waiting for " + what, last);
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -1,10 +1,10 @@
 package dev.herald.gateway;
 
+import dev.herald.testkit.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.herald.sse.testing.SseEvent;
 import dev.herald.sse.testing.SseTestClient;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -110,16 +110,9 @@ class GapTest {
   void loseTheStore() {
   }
 
-  /** Polls {@code condition} every 100 ms from the test thread until it holds, for at most 20 s. */
+  /** Polls {@code condition} from the test thread until it holds, for at most 20 s. */
   static void waitUntil(Vertx vertx, java.util.function.BooleanSupplier condition) {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      Promise<Void> tick = Promise.promise();
-      vertx.setTimer(100, t -> tick.complete());
-      TestNode.await(tick.future());
-    }
+    Poll.await("the condition", java.time.Duration.ofSeconds(20), condition::getAsBoolean);
   }
+
 }

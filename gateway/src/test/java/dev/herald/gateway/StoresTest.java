@@ -1,5 +1,6 @@
 package dev.herald.gateway;
 
+import dev.herald.testkit.Ports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,7 +22,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -111,10 +111,7 @@ class StoresTest {
 
   @Test
   void anUnreachableRedisIsNamedWhenTheWaitRunsOut(Vertx vertx) throws IOException {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = Ports.free();
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     Stores stores = Stores.create(vertx, ConfigLoader.fromMap(Map.of("store.type", "redis", "store.redis.port", port)),
         metrics);

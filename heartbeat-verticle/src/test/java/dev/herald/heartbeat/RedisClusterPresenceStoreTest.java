@@ -3,14 +3,15 @@ package dev.herald.heartbeat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.testkit.Futures;
+import dev.herald.testkit.RedisTarget;
 import io.vertx.core.Future;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,36 +19,25 @@ import org.junit.jupiter.api.Test;
  * Cluster (started once for the class), plus proof that the shards really spread over the masters and what a
  * start costs there.
  */
-class RedisClusterPresenceStoreTest extends PresenceStoreContract {
-  private static RedisFixture redis;
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    redis = RedisFixture.cluster();
-  }
-
-  @AfterAll
-  static void stopCluster() throws Exception {
-    RedisFixture.close(redis);
-  }
+class RedisClusterPresenceStoreTest extends RedisPresenceStoreContract {
 
   @Override
-  protected PresenceStore newStore(int maxSessions) {
-    return redis.freshStore(maxSessions);
+  protected RedisTarget startRedis() throws IOException {
+    return RedisTarget.cluster();
   }
 
   @Test
   void shardsSpreadOverEveryMaster() throws Exception {
-    String prefix = RedisTestSupport.freshPrefix();
-    RedisPresenceStore store = redis.store(prefix, 1000, 5_000);
+    String prefix = Futures.unique("t");
+    RedisPresenceStore store = store(prefix, 1000, 5_000);
     List<Future<?>> starts = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       starts.add(store.start("spread-" + i, null, null, t0));
     }
     await(Future.all(starts));
     Set<Integer> mastersWithKeys = new HashSet<>();
-    for (int n = 0; n < redis.cluster.nodes().size(); n++) {
-      List<?> keys = (List<?>) redis.cluster.nodes().get(n).call("KEYS", prefix + ":*");
+    for (int n = 0; n < redis.nodes().size(); n++) {
+      List<?> keys = (List<?>) redis.nodes().get(n).call("KEYS", prefix + ":*");
       if (!keys.isEmpty()) {
         mastersWithKeys.add(n);
       }
@@ -59,17 +49,17 @@ class RedisClusterPresenceStoreTest extends PresenceStoreContract {
 
   @Test
   void aStartCostsTwoRoundTripsOnACluster() throws Exception {
-    RedisPresenceStore store = redis.freshStore(1000);
+    RedisPresenceStore store = store(Futures.unique("t"), 1000, 5_000);
     Set<Integer> shards = new HashSet<>();
     for (int i = 0; shards.size() < RedisPresenceKeys.SHARDS; i++) {
       if (shards.add(RedisPresenceKeys.shard("warm-up-" + i))) {
         await(store.start("warm-up-" + i, null, null, t0)); // the master of every shard learns the start script
       }
     }
-    redis.cluster.resetStats();
+    redis.resetStats();
     long trips = store.roundTrips();
     await(store.start("rt-1", "u", null, t0));
-    Map<String, Long> used = RedisTestSupport.delta(Map.of(), redis.commandStats());
+    Map<String, Long> used = RedisTarget.delta(Map.of(), redis.commandStats());
     long evalsha = used.getOrDefault("evalsha", 0L) + used.getOrDefault("eval", 0L);
     System.out.printf("cluster start: %d round trips, commands %s%n", store.roundTrips() - trips, used);
     assertEquals(2, store.roundTrips() - trips, "shard sizes, then the start script");

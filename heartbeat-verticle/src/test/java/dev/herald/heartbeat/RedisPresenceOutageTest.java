@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.heartbeat.api.Session;
 import dev.herald.redis.RedisTimeoutException;
+import dev.herald.testkit.Futures;
+import dev.herald.testkit.Poll;
+import dev.herald.testkit.RedisTarget;
 import dev.herald.testkit.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,17 +36,17 @@ import org.junit.jupiter.api.Timeout;
 class RedisPresenceOutageTest {
   private static final long TIMEOUT_MS = 500;
   private static final Duration RECOVERY = Duration.ofSeconds(20);
-  private RedisFixture redis;
+  private RedisTarget redis;
   private RedisServer server;
   private Vertx vertx;
   private RedisPresenceStore store;
 
   @BeforeEach
   void start() throws Exception {
-    redis = RedisFixture.standalone();
-    server = redis.server;
-    vertx = redis.vertx;
-    store = redis.store(RedisTestSupport.freshPrefix(), 1000, TIMEOUT_MS);
+    redis = RedisTarget.standalone();
+    server = redis.server();
+    vertx = redis.vertx();
+    store = RedisPresenceStoreContract.store(redis, Futures.unique("t"), 1000, TIMEOUT_MS);
     await(store.loadScripts());
   }
 
@@ -53,26 +55,20 @@ class RedisPresenceOutageTest {
     if (server != null && server.isPaused()) {
       server.resume(); // a paused server would keep the client's close waiting
     }
-    RedisFixture.close(redis);
+    RedisTarget.close(redis);
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return RedisTestSupport.await(f);
+    return Futures.await(f);
   }
 
   /** The failure of {@code f}, which must fail (within the await bound: no hang). */
   private static Throwable failure(Future<?> f) throws Exception {
-    try {
-      Object result = f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      throw new AssertionError("expected a failure, got " + result);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
+    return Futures.failure(f);
   }
 
   private void awaitRedisBack() throws Exception {
-    RedisTestSupport.eventually(vertx, RECOVERY, "the store answers again",
-        () -> store.ping().map(true).otherwise(false));
+    Poll.await("the store answers again", RECOVERY, () -> Futures.await(store.ping().map(true).otherwise(false)));
   }
 
   @Test
@@ -142,11 +138,10 @@ class RedisPresenceOutageTest {
     server.resume();
     // Redis runs the stop when it wakes: the session is gone, and the next claim hands it out once
     List<Session> reported = new ArrayList<>();
-    RedisTestSupport.eventually(vertx, RECOVERY, "the late stop is reported", () -> store.claimExpired(now - 60_000, 10)
-        .map(claimed -> {
-          reported.addAll(claimed);
-          return !reported.isEmpty();
-        }).otherwise(false));
+    Poll.await("the late stop is reported", RECOVERY, () -> {
+      reported.addAll(Futures.await(store.claimExpired(now - 60_000, 10)));
+      return !reported.isEmpty();
+    });
     assertEquals(List.of("late-1"), reported.stream().map(Session::sessionId).toList());
     assertNull(await(store.get("late-1")));
     assertEquals(List.of(), await(store.claimExpired(now + 60_000, 10)), "reported once");

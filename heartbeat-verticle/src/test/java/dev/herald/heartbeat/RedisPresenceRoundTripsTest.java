@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.testkit.Futures;
+import dev.herald.testkit.RedisTarget;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -26,16 +28,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RedisPresenceRoundTripsTest {
   private static final int N = 1000;
-  private static RedisFixture redis;
+  private static RedisTarget redis;
 
   @BeforeAll
   static void startRedis() throws Exception {
-    redis = RedisFixture.standalone();
+    redis = RedisTarget.standalone();
   }
 
   @AfterAll
   static void stopRedis() throws Exception {
-    RedisFixture.close(redis);
+    RedisTarget.close(redis);
+  }
+
+  private static RedisPresenceStore freshStore() {
+    return RedisPresenceStoreContract.store(redis, Futures.unique("t"), 100_000, 5_000);
   }
 
   /** One measured operation: round trips and commands it cost. */
@@ -49,19 +55,19 @@ class RedisPresenceRoundTripsTest {
     Map<String, Long> before = redis.commandStats();
     long trips = store.roundTrips();
     op.call();
-    Cost cost = new Cost(store.roundTrips() - trips, RedisTestSupport.delta(before, redis.commandStats()));
+    Cost cost = new Cost(store.roundTrips() - trips, RedisTarget.delta(before, redis.commandStats()));
     System.out.printf("%-40s round trips %d, EVALSHA %d, commands (inside scripts too) %s%n", what, cost.roundTrips,
         cost.of("evalsha"), cost.commands);
     return cost;
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return RedisTestSupport.await(f);
+    return Futures.await(f);
   }
 
   @Test
   void roundTripsPerOperation() throws Exception {
-    RedisPresenceStore store = redis.freshStore(100_000);
+    RedisPresenceStore store = freshStore();
     await(store.loadScripts());
     long t0 = System.currentTimeMillis() - 60_000;
 
@@ -127,7 +133,7 @@ class RedisPresenceRoundTripsTest {
 
   @Test
   void aHugeBeatBatchIsStillOnePipelineOfOneScriptPerShard() throws Exception {
-    RedisPresenceStore store = redis.freshStore(100_000);
+    RedisPresenceStore store = freshStore();
     await(store.loadScripts());
     long t0 = System.currentTimeMillis() - 60_000;
     List<String> ids = new ArrayList<>();

@@ -4,48 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.testkit.Futures;
+import dev.herald.testkit.RedisTarget;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The store contract against {@link RedisPresenceStore} on a real standalone redis-server (one per class,
  * a fresh key prefix per store), plus what only the Redis store does.
  */
-class RedisPresenceStoreTest extends PresenceStoreContract {
-  private static RedisFixture redis;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = RedisFixture.standalone();
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    RedisFixture.close(redis);
-  }
+class RedisPresenceStoreTest extends RedisPresenceStoreContract {
 
   @Override
-  protected PresenceStore newStore(int maxSessions) {
-    return redis.freshStore(maxSessions);
+  protected RedisTarget startRedis() throws IOException {
+    return RedisTarget.standalone();
   }
 
   @Test
   void keysAreHashTaggedPerShardAndRemovedWithTheSession() throws Exception {
-    String prefix = RedisTestSupport.freshPrefix();
-    RedisPresenceStore store = redis.store(prefix, 10, 5_000);
+    String prefix = Futures.unique("t");
+    RedisPresenceStore store = store(prefix, 10, 5_000);
     try {
       await(store.start("k-1", "u", new JsonObject().put("a", 1), t0));
       int shard = RedisPresenceKeys.shard("k-1");
       String tag = prefix + ":presence:{" + prefix + ":p:" + shard + "}:";
       assertEquals(List.of(tag + "expiry", tag + "ids", tag + "s:k-1"),
-          ((List<?>) redis.server.call("KEYS", prefix + ":*")).stream().map(String::valueOf).sorted().toList());
-      assertEquals(String.valueOf(t0), redis.server.call("ZSCORE", tag + "expiry", "k-1"));
-      assertEquals("{\"a\":1}", redis.server.call("HGET", tag + "s:k-1", "m"));
+          ((List<?>) redis.server().call("KEYS", prefix + ":*")).stream().map(String::valueOf).sorted().toList());
+      assertEquals(String.valueOf(t0), redis.server().call("ZSCORE", tag + "expiry", "k-1"));
+      assertEquals("{\"a\":1}", redis.server().call("HGET", tag + "s:k-1", "m"));
       await(store.remove("k-1"));
-      assertEquals(List.of(), redis.server.call("KEYS", prefix + ":*"), "nothing is left behind");
+      assertEquals(List.of(), redis.server().call("KEYS", prefix + ":*"), "nothing is left behind");
     } finally {
       await(store.close());
     }
@@ -53,11 +43,11 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
 
   @Test
   void loadScriptsLoadsEveryScriptUnderItsSha() throws Exception {
-    RedisPresenceStore store = redis.freshStore(10);
-    redis.server.call("SCRIPT", "FLUSH");
+    RedisPresenceStore store = store(Futures.unique("t"), 10, 5_000);
+    redis.server().call("SCRIPT", "FLUSH");
     await(store.loadScripts());
     for (String name : List.of("start", "touch", "remove", "claim", "read", "list")) {
-      Object exists = redis.server.call("SCRIPT", "EXISTS", RedisPresenceStore.script(name).sha());
+      Object exists = redis.server().call("SCRIPT", "EXISTS", RedisPresenceStore.script(name).sha());
       assertEquals(List.of(1L), exists, name);
     }
     await(store.close());
@@ -74,9 +64,9 @@ class RedisPresenceStoreTest extends PresenceStoreContract {
 
   @Test
   void badArgumentsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> redis.store("a{b", 10, 100));
-    assertThrows(IllegalArgumentException.class, () -> redis.store("ok", 0, 100));
-    assertThrows(IllegalArgumentException.class, () -> redis.store("ok", 10, 0));
+    assertThrows(IllegalArgumentException.class, () -> store("a{b", 10, 100));
+    assertThrows(IllegalArgumentException.class, () -> store("ok", 0, 100));
+    assertThrows(IllegalArgumentException.class, () -> store("ok", 10, 0));
     assertTrue(RedisPresenceKeys.shard("any") >= 0 && RedisPresenceKeys.shard("any") < RedisPresenceKeys.SHARDS);
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.herald.replay.HistoryStore.Appended;
 import dev.herald.replay.HistoryStore.Outcome;
@@ -17,20 +16,16 @@ import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.StoredEvent;
+import dev.herald.testkit.Poll;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -97,34 +92,6 @@ public abstract class HistoryStoreContract {
       out.add(i);
     }
     return out;
-  }
-
-  /** Runs {@code check} every 25 ms until it returns a value; fails after a generous deadline. */
-  private static <T> T poll(String what, Supplier<T> check) throws Exception {
-    CompletableFuture<T> done = new CompletableFuture<>();
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    try {
-      timer.scheduleWithFixedDelay(() -> {
-        try {
-          T t = check.get();
-          if (t != null) {
-            done.complete(t);
-          }
-        } catch (Throwable e) {
-          done.completeExceptionally(e);
-        }
-      }, 0, 25, TimeUnit.MILLISECONDS);
-      return done.get(20, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      return fail("timed out waiting for " + what);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception x) {
-        throw x;
-      }
-      throw new AssertionError(e.getCause());
-    } finally {
-      timer.shutdownNow();
-    }
   }
 
   private static Cursor.Position at(StoredEvent e) {
@@ -219,12 +186,13 @@ public abstract class HistoryStoreContract {
     append(s, ch, "2");
     StoredEvent last = append(s, ch, "3");
     // no expire() here: reads must drop aged events by themselves
-    HistoryPage empty = poll("events to age out", () -> {
-      HistoryPage p = readQuietly(s, ch, null);
-      return p.events().isEmpty() ? p : null;
+    HistoryPage[] empty = new HistoryPage[1];
+    Poll.await("events to age out", Duration.ofSeconds(20), () -> {
+      empty[0] = await(s.read(ch, null, 100));
+      return empty[0].events().isEmpty();
     });
-    assertEquals(first.epoch(), empty.epoch(), "the channel itself is not idle yet");
-    assertNull(empty.gap());
+    assertEquals(first.epoch(), empty[0].epoch(), "the channel itself is not idle yet");
+    assertNull(empty[0].gap());
     HistoryPage gap = await(s.read(ch, at(first), 100));
     assertEquals(GapReason.EXPIRED, gap.gap());
     assertTrue(gap.events().isEmpty());
@@ -233,26 +201,14 @@ public abstract class HistoryStoreContract {
     assertEquals(4, append(s, ch, "4").seq(), "the sequence goes on within the epoch");
   }
 
-  private static HistoryPage readQuietly(HistoryStore s, String ch, Cursor.Position after) {
-    try {
-      return await(s.read(ch, after, 100));
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
   @Test
   void idleChannelIsRemovedAndComesBackInANewEpoch() throws Exception {
     HistoryStore s = store(100, HOUR, Duration.ofMillis(1500), 1000);
     String ch = channel("idle");
     StoredEvent old = append(s, ch, "\"before\"");
-    poll("the idle channel to be removed", () -> {
-      try {
-        await(s.expire());
-        return await(s.read(ch, null, 10)).epoch() == 0 ? Boolean.TRUE : null;
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
+    Poll.await("the idle channel to be removed", Duration.ofSeconds(20), () -> {
+      await(s.expire());
+      return await(s.read(ch, null, 10)).epoch() == 0;
     });
     HistoryPage gone = await(s.read(ch, at(old), 10));
     assertEquals(0, gone.epoch());

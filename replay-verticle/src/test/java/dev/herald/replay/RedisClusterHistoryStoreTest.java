@@ -1,5 +1,6 @@
 package dev.herald.replay;
 
+import dev.herald.testkit.RedisTarget;
 import java.io.IOException;
 
 /**
@@ -9,7 +10,7 @@ import java.io.IOException;
 class RedisClusterHistoryStoreTest extends RedisHistoryStoreContract {
 
   @Override
-  protected RedisFixture startRedis() throws IOException {
-    return RedisFixture.cluster();
+  protected RedisTarget startRedis() throws IOException {
+    return RedisTarget.cluster();
   }
 }

@@ -1,6 +1,8 @@
 package dev.herald.replay;
 
 import dev.herald.replay.api.HistoryOptions;
+import dev.herald.testkit.Futures;
+import dev.herald.testkit.RedisTarget;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,10 +15,10 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RedisHistoryStoreContract extends HistoryStoreContract {
-  private RedisFixture redis;
+  private RedisTarget redis;
 
   /** Starts the Redis this class runs against. */
-  protected abstract RedisFixture startRedis() throws IOException;
+  protected abstract RedisTarget startRedis() throws IOException;
 
   @BeforeAll
   void start() throws IOException {
@@ -25,13 +27,11 @@ abstract class RedisHistoryStoreContract extends HistoryStoreContract {
 
   @AfterAll
   void stop() throws Exception {
-    if (redis != null) {
-      redis.close();
-    }
+    RedisTarget.close(redis);
   }
 
   @Override
   protected HistoryStore newStore(HistoryOptions options) {
-    return redis.store(options, 10_000);
+    return new RedisHistoryStore(redis.vertx(), redis.client(), Futures.unique("t"), options, 10_000);
   }
 }

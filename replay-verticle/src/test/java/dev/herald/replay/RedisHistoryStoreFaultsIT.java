@@ -1,7 +1,7 @@
 package dev.herald.replay;
 
-import static dev.herald.replay.RedisTests.await;
-import static dev.herald.replay.RedisTests.failure;
+import static dev.herald.testkit.Futures.await;
+import static dev.herald.testkit.Futures.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,9 +15,12 @@ import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.StoredEvent;
+import dev.herald.testkit.Futures;
+import dev.herald.testkit.Poll;
 import dev.herald.testkit.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +49,10 @@ class RedisHistoryStoreFaultsIT {
   void start() throws Exception {
     server = RedisServer.start();
     vertx = Vertx.vertx();
-    client = RedisFixture.client(vertx, server);
-    store = new RedisHistoryStore(vertx, client, RedisTests.prefix(), OPTIONS, TIMEOUT_MS);
+    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.endpoint()));
+    store = new RedisHistoryStore(vertx, client, Futures.unique("t"), OPTIONS, TIMEOUT_MS);
     // the first call also opens the connection, which may take longer than the short timeout on a cold JVM
-    RedisTests.poll("the store to reach Redis", Duration.ofSeconds(20), () -> {
+    Poll.await("the store to reach Redis", Duration.ofSeconds(20), () -> {
       await(store.ping());
       return true;
     });
@@ -88,7 +91,7 @@ class RedisHistoryStoreFaultsIT {
 
     server.restart();
     AtomicReference<StoredEvent> fresh = new AtomicReference<>();
-    RedisTests.poll("a publish to succeed after the restart", Duration.ofSeconds(20), () -> {
+    Poll.await("a publish to succeed after the restart", Duration.ofSeconds(20), () -> {
       fresh.set(append(ch, "3"));
       return true;
     });
@@ -121,7 +124,7 @@ class RedisHistoryStoreFaultsIT {
 
     server.resume();
     AtomicReference<StoredEvent> after = new AtomicReference<>();
-    RedisTests.poll("a publish to succeed after the resume", Duration.ofSeconds(20), () -> {
+    Poll.await("a publish to succeed after the resume", Duration.ofSeconds(20), () -> {
       after.set(append(ch, "after"));
       return true;
     });

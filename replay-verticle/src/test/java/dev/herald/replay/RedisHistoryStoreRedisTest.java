@@ -1,6 +1,6 @@
 package dev.herald.replay;
 
-import static dev.herald.replay.RedisTests.await;
+import static dev.herald.testkit.Futures.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,10 +14,13 @@ import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.StoredEvent;
+import dev.herald.testkit.Futures;
 import dev.herald.testkit.RedisServer;
+import dev.herald.testkit.RedisTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +43,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class RedisHistoryStoreRedisTest {
   private static final HistoryOptions OPTIONS = new HistoryOptions(1000, Duration.ofHours(1), Duration.ofHours(24), 1000);
-  private static RedisFixture redis;
+  private static RedisTarget redis;
   private static RedisServer server;
   private static Vertx vertx;
   private static Redis client;
@@ -48,10 +51,10 @@ class RedisHistoryStoreRedisTest {
 
   @BeforeAll
   static void startRedis() throws IOException {
-    redis = RedisFixture.standalone();
+    redis = RedisTarget.standalone();
     server = redis.server();
-    vertx = redis.vertx;
-    client = redis.client;
+    vertx = redis.vertx();
+    client = redis.client();
   }
 
   @AfterAll
@@ -96,7 +99,7 @@ class RedisHistoryStoreRedisTest {
 
   @Test
   void aPublishIsOneEvalshaAndABatchIsOnePipeline() throws Exception {
-    RedisHistoryStore s = store(vertx, client, RedisTests.prefix());
+    RedisHistoryStore s = store(vertx, client, Futures.unique("t"));
     String ch = "rt-single";
     append(s, ch, "0"); // connects, loads the scripts, warms the channel's lane
 
@@ -160,7 +163,7 @@ class RedisHistoryStoreRedisTest {
 
   @Test
   void keysAreHashTaggedWithTheChannelAndExpireWhenIdle() throws Exception {
-    String prefix = RedisTests.prefix();
+    String prefix = Futures.unique("t");
     RedisHistoryStore s = store(vertx, client, prefix);
     String ch = "layout:a.b@c";
     await(s.append(new PublishRequest(ch, "e", "1", "k")));
@@ -179,8 +182,8 @@ class RedisHistoryStoreRedisTest {
   void twoNodesAppendingToOneChannelGetEverySequenceNumberOnce() throws Exception {
     Vertx other = Vertx.vertx();
     try {
-      Redis otherClient = RedisFixture.client(other, server);
-      String prefix = RedisTests.prefix();
+      Redis otherClient = Redis.createClient(other, new RedisOptions().setConnectionString(server.endpoint()));
+      String prefix = Futures.unique("t");
       RedisHistoryStore a = store(vertx, client, prefix);
       RedisHistoryStore b = store(other, otherClient, prefix);
       String ch = "two-nodes";
@@ -237,7 +240,7 @@ class RedisHistoryStoreRedisTest {
 
   @Test
   void flushAllMidRunGivesResetAndANewEpochFromOne() throws Exception {
-    RedisHistoryStore s = store(vertx, client, RedisTests.prefix());
+    RedisHistoryStore s = store(vertx, client, Futures.unique("t"));
     String ch = "flushed";
     append(s, ch, "1");
     StoredEvent last = append(s, ch, "2");
@@ -260,7 +263,7 @@ class RedisHistoryStoreRedisTest {
 
   @Test
   void aLostScriptCacheIsReloadedTransparently() throws Exception {
-    RedisHistoryStore s = store(vertx, client, RedisTests.prefix());
+    RedisHistoryStore s = store(vertx, client, Futures.unique("t"));
     String ch = "noscript";
     append(s, ch, "1");
     server.call("SCRIPT", "FLUSH");

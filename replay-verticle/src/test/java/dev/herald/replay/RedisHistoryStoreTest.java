@@ -1,12 +1,13 @@
 package dev.herald.replay;
 
+import dev.herald.testkit.RedisTarget;
 import java.io.IOException;
 
 /** The store contract against {@link RedisHistoryStore} on a real standalone redis-server. */
 class RedisHistoryStoreTest extends RedisHistoryStoreContract {
 
   @Override
-  protected RedisFixture startRedis() throws IOException {
-    return RedisFixture.standalone();
+  protected RedisTarget startRedis() throws IOException {
+    return RedisTarget.standalone();
   }
 }

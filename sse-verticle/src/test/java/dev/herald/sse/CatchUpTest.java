@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.testkit.Poll;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryAddresses;
 
@@ -44,22 +45,6 @@ class CatchUpTest {
     return new StoredEvent(CH, EPOCH, seq, "n", Long.toString(seq), 1_700_000_000_000L + seq * 1000);
   }
 
-  /** Completes once {@code condition} holds (checked every 20 ms), or fails after {@link #WAIT}. */
-  private static Future<Void> until(Vertx vertx, java.util.function.BooleanSupplier condition) {
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    long deadline = System.currentTimeMillis() + WAIT.toMillis();
-    vertx.setPeriodic(20, id -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
-        done.tryComplete();
-      } else if (System.currentTimeMillis() > deadline) {
-        vertx.cancelTimer(id);
-        done.tryFail("condition not met within " + WAIT);
-      }
-    });
-    return done.future();
-  }
-
   @Test
   void anEventTheBusNeverBroughtComesFromTheHistory(Vertx vertx, VertxTestContext ctx) {
     List<StoredEvent> stored = new CopyOnWriteArrayList<>(List.of(ev(1)));
@@ -84,7 +69,7 @@ class CatchUpTest {
             // Stored, but the bus never brings it (the publishing node did not route here yet); nothing follows.
             stored.add(ev(3));
             return c.awaitEvents(2, WAIT)
-                .compose(x -> until(vertx, () -> h.registry.get("herald.sse.catchup.events").counter().count() >= 1))
+                .compose(x -> Poll.until(vertx, "a catch-up read", WAIT, () -> h.registry.get("herald.sse.catchup.events").counter().count() >= 1))
                 .map(x -> new Object[] {h, c});
           });
     });

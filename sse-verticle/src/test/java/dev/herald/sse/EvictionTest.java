@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.sse.testing.SseEvent;
 import dev.herald.sse.testing.SseTestClient;
+import dev.herald.testkit.Poll;
 import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -80,7 +81,8 @@ class EvictionTest {
             return headRead.future();
           })
           .compose(socket -> floodUntil(h, ch, payload, evicted.future(), serverSide, maxPending, 0)
-              .compose(published -> closed(vertx, serverSide.get(), System.currentTimeMillis() + 10_000)
+              .compose(published -> Poll.until(vertx, "the evicted connection to close on the server",
+                      Duration.ofSeconds(10), () -> !serverSide.get().isOpen())
                   .compose(v -> {
                     // the node let go of the connection while the client still did not read
                     socket.resume(); // now read what the kernel kept: the close must show after it
@@ -145,19 +147,6 @@ class EvictionTest {
     }
     String data = new JsonObject().put("n", from).put("pad", pad).encode();
     return h.publish(ch, "big", data).compose(r -> publishBig(h, ch, pad, from + 1, to));
-  }
-
-  /** Completes once the server side of the connection is closed, polling until {@code deadline}. */
-  private static Future<Void> closed(Vertx vertx, Channel ch, long deadline) {
-    if (!ch.isOpen()) {
-      return Future.succeededFuture();
-    }
-    if (System.currentTimeMillis() > deadline) {
-      return Future.failedFuture("the evicted connection is still open on the server, holding " + pending(ch) + " bytes");
-    }
-    Promise<Void> later = Promise.promise();
-    vertx.setTimer(20, id -> closed(vertx, ch, deadline).onComplete(later));
-    return later.future();
   }
 
   /** Publishes big events one after another until {@code done} completes; returns how many. */

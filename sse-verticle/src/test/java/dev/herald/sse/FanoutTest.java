@@ -4,6 +4,7 @@ import static dev.herald.sse.StreamBasicsTest.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.testkit.Poll;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryAddresses;
 
@@ -13,7 +14,6 @@ import dev.herald.replay.api.StoredEventCodec;
 import dev.herald.sse.testing.SseEvent;
 import dev.herald.sse.testing.SseTestClient;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,18 +53,6 @@ class FanoutTest {
     }).completion();
   }
 
-  private static Future<Void> until(Vertx vertx, BooleanSupplier condition, long deadline) {
-    if (condition.getAsBoolean()) {
-      return Future.succeededFuture();
-    }
-    if (System.currentTimeMillis() > deadline) {
-      return Future.failedFuture("condition not met in time");
-    }
-    Promise<Void> p = Promise.promise();
-    vertx.setTimer(20, id -> until(vertx, condition, deadline).onComplete(p));
-    return p.future();
-  }
-
   @Test
   void outOfOrderAndDuplicateEventsAreDeliveredOnceInOrder(Vertx vertx, VertxTestContext ctx) {
     List<StoredEvent> stored = new CopyOnWriteArrayList<>(List.of(ev(1), ev(2), ev(3), ev(4), ev(5), ev(6)));
@@ -90,7 +77,7 @@ class FanoutTest {
               vertx.eventBus().publish(channelAddress, ev(7));
               return Future.all(a.awaitEvents(7, WAIT), b.awaitEvents(7, WAIT));
             }).compose(x -> Future.all(a.close(), b.close()))
-                .compose(x -> until(vertx, () -> h.sse.consumedChannels() == 0, System.currentTimeMillis() + 10_000))
+                .compose(x -> Poll.until(vertx, "the fan-out to release the channel", Duration.ofSeconds(10), () -> h.sse.consumedChannels() == 0))
                 .map(x -> new Object[] {h, a, b});
           });
     });

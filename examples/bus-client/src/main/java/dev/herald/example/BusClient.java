@@ -1,7 +1,6 @@
 package dev.herald.example;
 
 import dev.herald.gateway.api.NodeClient;
-import dev.herald.gateway.api.NodeInfo;
 import dev.herald.heartbeat.api.PresenceClient;
 import dev.herald.heartbeat.api.PresenceEvent;
 import dev.herald.replay.api.ChannelFollower;

@@ -1,6 +1,8 @@
 package dev.herald.gateway.chaos;
 
 import dev.herald.replay.api.Cursor;
+import dev.herald.testkit.Poll;
+import dev.herald.testkit.Ports;
 import dev.herald.testkit.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -63,12 +64,12 @@ final class ChaosRun implements AutoCloseable {
     redis = RedisServer.start();
     List<Integer> hz = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
-      hz.add(HeraldProcess.freePort());
+      hz.add(Ports.free());
     }
     String members = hz.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     long began = System.nanoTime();
     for (int i = 0; i < NODES; i++) {
-      int httpPort = HeraldProcess.freePort();
+      int httpPort = Ports.free();
       nodes.add(HeraldProcess.start("node" + (i + 1), dir, httpPort, hz.get(i), List.of(
           "--http.host=127.0.0.1", "--http.port=" + httpPort, "--http.instances=2", "--name=chaos" + runId,
           "--store.type=redis", "--store.redis.host=127.0.0.1", "--store.redis.port=" + redis.port(),
@@ -195,15 +196,9 @@ final class ChaosRun implements AutoCloseable {
     }
   }
 
-  /** Polls every 50 ms until {@code check} holds, failing after {@link #WAIT}. */
+  /** Polls until {@code check} holds, failing after {@link #WAIT}. */
   static void waitUntil(BooleanSupplier check, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!check.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
+    Poll.await(what, WAIT, check::getAsBoolean);
   }
 
   int status(HeraldProcess node, String path) {

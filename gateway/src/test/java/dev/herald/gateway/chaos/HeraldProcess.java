@@ -1,7 +1,6 @@
 package dev.herald.gateway.chaos;
 
 import dev.herald.testkit.JavaProcess;
-import dev.herald.testkit.Ports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -65,11 +64,6 @@ final class HeraldProcess {
 
   Path log() {
     return process.log();
-  }
-
-  /** A free loopback port (it may be taken between this check and its use; tests start few processes). */
-  static int freePort() {
-    return Ports.free();
   }
 
   @Override

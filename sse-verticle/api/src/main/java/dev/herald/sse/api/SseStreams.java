@@ -29,13 +29,14 @@ public interface SseStreams {
   int openStreams();
 
   /**
-   * Drains the node's streams (a node leaving the cluster): from now on new streams are answered
-   * {@code 503} problem+json; every open stream is sent {@code retry: <retry + jitter>} (a random jitter
-   * of up to {@code retry} again) and then ended, the closes spread evenly over {@code window} (all at
-   * once when it is zero), so their clients reconnect to other nodes a moment later, not all together,
-   * and resume from their last id. A stream still opening gets a {@code 200} with that {@code retry:}
-   * and ends, so an {@code EventSource} reconnects rather than failing. Closes are announced with the
-   * reason {@code drain}. Completes once every stream is closed. May be called from any thread.
+   * Drains the node's streams (a node leaving the cluster): from now on a new stream is answered
+   * {@code 200} with a short {@code retry:} and ended at once (a {@code 503} would stop a browser's
+   * {@code EventSource} for good), so its client reconnects, through the load balancer, to another node;
+   * every open stream is sent {@code retry: <retry + jitter>} (a random jitter of up to {@code retry} again)
+   * and then ended, the closes spread evenly over {@code window} (all at once when it is zero), so their
+   * clients reconnect to other nodes a moment later, not all together, and resume from their last id. A
+   * stream still opening gets the same {@code 200} with that {@code retry:} and ends. Closes are announced
+   * with the reason {@code drain}. Completes once every stream is closed. May be called from any thread.
    */
   Future<Void> drain(Duration window, Duration retry);
 }
