@@ -51,7 +51,9 @@ public interface HistoryStore {
    * before). Idempotency keys in batches are honoured like single appends. A batch is all or nothing
    * for conflicts: when any item's key {@link Outcome#CONFLICT conflicts} (with a retained event or an
    * earlier item of the batch), nothing of the batch is stored, the conflicting items answer
-   * {@code CONFLICT} and the others {@link Outcome#SKIPPED}. The results come in request order.
+   * {@code CONFLICT} and the others {@link Outcome#SKIPPED}. This holds against concurrent publishes on
+   * other nodes too: none can take one of the batch's keys between its check and its appends (one that
+   * tries in that moment answers {@code CONFLICT}). The results come in request order.
    */
   Future<List<Appended>> appendAll(List<PublishRequest> requests);
 

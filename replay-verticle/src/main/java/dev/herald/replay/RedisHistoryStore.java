@@ -15,10 +15,8 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -38,8 +36,8 @@ import java.util.function.BooleanSupplier;
  *   publish is one round trip: the script plus two commands on the channel index in the same
  *   pipeline.</li>
  *   <li>{@code read.lua}: the memory store's gap rules in one round trip.</li>
- *   <li>{@code check.lua}: a read-only look-up of idempotency keys (and of channels that exist) that
- *   batches run first when they must, so a conflicting batch stores nothing.</li>
+ *   <li>{@code hold.lua} and {@code release.lua}: a batch's idempotency keys held before its appends and
+ *   given back when it is refused ({@link RedisBatchHolds}).</li>
  * </ul>
  *
  * <p><b>Epochs</b>: a channel gets a new epoch from Redis time (16 µs units since 2020) when it is
@@ -48,10 +46,10 @@ import java.util.function.BooleanSupplier;
  * old one get {@code reset} (or {@code expired}).
  *
  * <p><b>Batches</b> ({@link #appendAll}) are one pipeline of scripts. When any item has an
- * idempotency key (or the batch may pass {@code maxChannels}), a read-only check pipeline runs first
- * and a conflict stores nothing. A narrow race remains: another node may record one of the batch's
- * new keys for a different event between the check and the appends; that item then answers
- * {@code CONFLICT} while the other items are stored (each append is still atomic and gap-free).
+ * idempotency key (or the batch may pass {@code maxChannels}), a pipeline that holds the batch's keys runs
+ * first ({@link RedisBatchHolds}): a key that conflicts, or that another batch holds at that moment,
+ * stores nothing of the batch; otherwise no other publish can take one of its keys before its appends.
+ * So a batch is all or nothing for conflicts, across nodes too, as {@link HistoryStore#appendAll} says.
  *
  * <p><b>maxChannels</b> is enforced approximately across nodes: the index counts channels published
  * within {@code idleChannelTtl} (refreshed by every publish), and a publish that would create a
@@ -72,9 +70,9 @@ public final class RedisHistoryStore implements HistoryStore {
   private static final String SCRIPTS = "/dev/herald/replay/redis/";
   private static final LuaScript APPEND = LuaScript.load(SCRIPTS, "append", "lib");
   private static final LuaScript READ = LuaScript.load(SCRIPTS, "read", "lib");
-  private static final LuaScript CHECK = LuaScript.load(SCRIPTS, "check", "lib");
 
   private final RedisCalls calls;
+  private final RedisBatchHolds holds;
   private final RedisHistoryKeys keys;
   private final HistoryOptions options;
   private final long idleMs;
@@ -95,17 +93,20 @@ public final class RedisHistoryStore implements HistoryStore {
   public RedisHistoryStore(Vertx vertx, Redis redis, String prefix, HistoryOptions options, long timeoutMs) {
     this.keys = new RedisHistoryKeys(prefix);
     this.options = Objects.requireNonNull(options, "options");
-    this.calls = new RedisCalls(vertx, redis, List.of(APPEND, READ, CHECK), "history store " + prefix, timeoutMs);
+    this.calls = new RedisCalls(vertx, redis, List.of(APPEND, READ, RedisBatchHolds.HOLD, RedisBatchHolds.RELEASE),
+        "history store " + prefix, timeoutMs);
     this.idleMs = options.idleChannelTtl().toMillis();
     this.maxEvents = Integer.toString(options.maxEvents());
     this.maxAge = Long.toString(options.maxAge().toMillis());
     this.idle = Long.toString(idleMs);
+    this.holds = new RedisBatchHolds(calls, keys, maxAge, idle, options.maxChannels(), this::countLive,
+        live -> knownChannels = live);
   }
 
   @Override
   public Future<Appended> append(PublishRequest request) {
     return calls.timed("a publish", cancelled -> appendPass(List.of(request), knownChannels < options.maxChannels(),
-        cancelled).map(l -> l.get(0)), null);
+        "", cancelled).map(l -> l.get(0)), null);
   }
 
   @Override
@@ -121,21 +122,28 @@ public final class RedisHistoryStore implements HistoryStore {
       boolean keyed = requests.stream().anyMatch(r -> r.idempotencyKey() != null);
       boolean nearBound = knownChannels + channels.size() > options.maxChannels();
       if (!keyed && !nearBound) {
-        return appendPass(requests, true, cancelled);
+        return appendPass(requests, true, "", cancelled);
       }
-      return checkPass(requests, channels, nearBound, cancelled).compose(refused -> refused != null
-          ? Future.succeededFuture(refused) : appendPass(requests, true, cancelled));
+      String token = RedisBatchHolds.newToken();
+      return holds.hold(requests, channels, nearBound, token, cancelled).compose(refused -> refused != null
+          ? Future.succeededFuture(refused)
+          : appendPass(requests, true, token, cancelled).onFailure(e -> holds.release(requests, token, () -> false)));
     }, null);
   }
 
-  /** One pipeline: a script per request, then the channel index (refresh, count). */
-  private Future<List<Appended>> appendPass(List<PublishRequest> requests, boolean mayCreate, BooleanSupplier cancelled) {
+  /**
+   * One pipeline: a script per request, then the channel index (refresh, count).
+   *
+   * @param token the batch's token when it holds its keys ({@link RedisBatchHolds}), else empty
+   */
+  private Future<List<Appended>> appendPass(List<PublishRequest> requests, boolean mayCreate, String token,
+                                            BooleanSupplier cancelled) {
     long now = System.currentTimeMillis();
     List<RedisCall> cmds = new ArrayList<>(requests.size() + 4);
     for (PublishRequest r : requests) {
       cmds.add(RedisCall.script(APPEND, keys.scriptKeys(r.channel()), List.of(maxEvents, maxAge, idle,
           mayCreate ? "1" : "0", r.event() == null ? "" : r.event(), r.data(),
-          r.idempotencyKey() == null ? "" : r.idempotencyKey())));
+          r.idempotencyKey() == null ? "" : r.idempotencyKey(), token)));
     }
     for (String ch : channelsOf(requests)) {
       // GT: a node with a slower clock never moves a channel back; XX: a refused channel is not indexed
@@ -170,67 +178,12 @@ public final class RedisHistoryStore implements HistoryStore {
         return BatchConflicts.same(first.event(), first.data(), r) ? new Appended(Outcome.DUPLICATE, first)
             : new Appended(Outcome.CONFLICT, null);
       }
+      case "held" -> {
+        return new Appended(Outcome.CONFLICT, null); // a batch of another publisher holds the key right now
+      }
       case "full" -> throw new IllegalStateException(full());
       default -> throw new IllegalStateException("unexpected reply of append.lua: " + kind);
     }
-  }
-
-  /**
-   * The read-only pass before a batch: looks up every idempotency key of the batch (and, near the
-   * channel bound, whether each channel exists). Fails when the batch would pass maxChannels; answers
-   * the batch's outcomes when a key conflicts (nothing is stored), else null.
-   */
-  private Future<List<Appended>> checkPass(List<PublishRequest> requests, Set<String> channels, boolean nearBound,
-      BooleanSupplier cancelled) {
-    long now = System.currentTimeMillis();
-    List<RedisCall> cmds = new ArrayList<>();
-    List<String[]> asked = new ArrayList<>();
-    Set<String> pairs = new LinkedHashSet<>();
-    Set<String> covered = new LinkedHashSet<>();
-    for (PublishRequest r : requests) {
-      if (r.idempotencyKey() != null && pairs.add(r.channel() + '\n' + r.idempotencyKey())) {
-        cmds.add(check(r.channel(), r.idempotencyKey()));
-        asked.add(new String[] {r.channel(), r.idempotencyKey()});
-        covered.add(r.channel());
-      }
-    }
-    if (nearBound) {
-      for (String ch : channels) {
-        if (covered.add(ch)) {
-          cmds.add(check(ch, ""));
-          asked.add(new String[] {ch, ""});
-        }
-      }
-    }
-    cmds.add(countLive(now));
-    return calls.all(cmds, cancelled).map(res -> {
-      long live = res.get(res.size() - 1).toLong();
-      knownChannels = live;
-      Set<String> existing = new LinkedHashSet<>();
-      Map<String, StoredEvent> firsts = new HashMap<>();
-      for (int i = 0; i < asked.size(); i++) {
-        Response reply = res.get(i);
-        String ch = asked.get(i)[0];
-        if (reply.get(0).toLong() == 1) {
-          existing.add(ch);
-        }
-        if (reply.size() > 1) {
-          firsts.put(ch + '\n' + asked.get(i)[1],
-              RedisHistoryReplies.entry(ch, Long.parseLong(reply.get(1).toString()), reply.get(2)));
-        }
-      }
-      if (nearBound) {
-        long fresh = channels.stream().filter(ch -> !existing.contains(ch)).count();
-        if (live + fresh > options.maxChannels()) {
-          throw new IllegalStateException(full());
-        }
-      }
-      return BatchConflicts.find(requests, (ch, key) -> firsts.get(ch + '\n' + key));
-    });
-  }
-
-  private RedisCall check(String channel, String key) {
-    return RedisCall.script(CHECK, keys.scriptKeys(channel), List.of(maxAge, idle, key));
   }
 
   @Override

@@ -83,6 +83,10 @@ class RedisHistoryStoreRedisTest {
     return a.event();
   }
 
+  private static List<Long> seqs(HistoryPage page) {
+    return page.events().stream().map(StoredEvent::seq).toList();
+  }
+
   private static long stat(Map<String, Long> stats, String command) {
     return stats.getOrDefault(command, 0L);
   }
@@ -149,10 +153,10 @@ class RedisHistoryStoreRedisTest {
     server.resetStats();
     await(s.appendAll(keyed));
     Map<String, Long> checked = server.commandStats();
-    assertEquals(2L * batchSize, stat(checked, "evalsha"), "a read-only check per key, then the appends");
+    assertEquals(batchSize + 4L, stat(checked, "evalsha"), "one hold of the keys per channel, then the appends");
     assertEquals(2, stat(checked, "zcount"));
-    System.out.printf("Redis per batch of %d events with idempotency keys: 2 round trips = check EVALSHA %d + ZCOUNT 1,"
-        + " then append EVALSHA %d + ZADD %d + ZCOUNT 1%n", batchSize, batchSize, batchSize, stat(checked, "zadd"));
+    System.out.printf("Redis per batch of %d events with idempotency keys: 2 round trips = hold EVALSHA 4 + ZCOUNT 1,"
+        + " then append EVALSHA %d + ZADD %d + ZCOUNT 1%n", batchSize, batchSize, stat(checked, "zadd"));
 
     server.resetStats();
     await(s.read(ch, null, 100));
@@ -261,6 +265,47 @@ class RedisHistoryStoreRedisTest {
     assertEquals(1L, await(s.channelCount()));
   }
 
+  /**
+   * Two nodes on one Redis: on one, a batch with an idempotency key on two channels; on the other, at the
+   * same moment, a single publish of another event with the same key on one of them. Whichever comes first
+   * wins the key; the batch is stored whole or not at all — never one of its items without the other.
+   */
+  @Test
+  void aBatchIsAllOrNothingAgainstAPublishOnAnotherNodeRacingForItsKey() throws Exception {
+    String prefix = Futures.unique("t");
+    RedisHistoryStore nodeA = store(vertx, client, prefix);
+    RedisHistoryStore nodeB = store(vertx, client, prefix);
+    int rounds = 200;
+    List<Future<List<Appended>>> batches = new ArrayList<>();
+    List<Future<Appended>> singles = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      String key = "race-" + i;
+      batches.add(nodeA.appendAll(List.of(new PublishRequest("race-a-" + i, "e", "1", key),
+          new PublishRequest("race-c-" + i, "e", "2", key))));
+      singles.add(nodeB.append(new PublishRequest("race-c-" + i, "e", "3", key)));
+    }
+    int batchWon = 0;
+    for (int i = 0; i < rounds; i++) {
+      List<Outcome> batch = await(batches.get(i)).stream().map(Appended::outcome).toList();
+      Outcome single = await(singles.get(i)).outcome();
+      List<Long> onA = seqs(await(nodeA.read("race-a-" + i, null, 10)));
+      List<String> onC = await(nodeA.read("race-c-" + i, null, 10)).events().stream().map(StoredEvent::data).toList();
+      if (batch.equals(List.of(Outcome.STORED, Outcome.STORED))) {
+        batchWon++;
+        assertEquals(Outcome.CONFLICT, single, "round " + i);
+        assertEquals(List.of(1L), onA, "round " + i);
+        assertEquals(List.of("2"), onC, "round " + i);
+      } else {
+        assertEquals(List.of(Outcome.SKIPPED, Outcome.CONFLICT), batch, "round " + i + ": the batch stored nothing");
+        assertEquals(Outcome.STORED, single, "round " + i);
+        assertEquals(List.of(), onA, "round " + i + ": nothing of the refused batch is stored");
+        assertEquals(List.of("3"), onC, "round " + i);
+      }
+    }
+    System.out.printf("batch against a racing publish of the same key: the batch won %d of %d rounds%n", batchWon,
+        rounds);
+  }
+
   @Test
   void aLostScriptCacheIsReloadedTransparently() throws Exception {
     RedisHistoryStore s = store(vertx, client, Futures.unique("t"));
@@ -271,7 +316,7 @@ class RedisHistoryStoreRedisTest {
     assertEquals(2, append(s, ch, "2").seq(), "NOSCRIPT is answered by EVAL, once");
     Map<String, Long> stats = server.commandStats();
     assertEquals(1, stat(stats, "eval"));
-    assertEquals(3, stat(stats, "script|load"), "the three scripts are loaded again");
+    assertEquals(4, stat(stats, "script|load"), "the four scripts are loaded again");
 
     server.call("SCRIPT", "FLUSH");
     List<PublishRequest> batch = new ArrayList<>();

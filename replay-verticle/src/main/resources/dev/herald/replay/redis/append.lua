@@ -2,14 +2,28 @@
 -- idempotency key.
 -- ARGV[1] maxEvents, ARGV[2] maxAge (ms), ARGV[3] idleChannelTtl (ms), ARGV[4] '1' when the channel
 -- may be created, ARGV[5] event name ('' for an unnamed event), ARGV[6] data (JSON text),
--- ARGV[7] idempotency key ('' for none).
+-- ARGV[7] idempotency key ('' for none), ARGV[8] the token of the batch that holds the key ('' for a
+-- single publish).
 -- Returns {'stored', epoch, id, publishedAt}; {'first', epoch, entry} when the key names a retained
 -- event (nothing stored: the caller tells a duplicate from a conflict, which needs JSON equality);
--- or {'full'} when the channel does not exist and ARGV[4] forbids creating it.
+-- {'held'} when another batch holds the key (nothing stored); or {'full'} when the channel does not
+-- exist and ARGV[4] forbids creating it.
 local max_events, max_age, idle = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local name, data, key = ARGV[5], ARGV[6], ARGV[7]
+local name, data, key, token = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local now, t = clock()
 local ch = live_channel(now, idle, true)
+if ch then
+  drop_aged(ch, now, max_age)
+end
+if key ~= '' then
+  local first, held = keyed_entry(key, token, now)
+  if held then
+    return { 'held' }
+  end
+  if first then
+    return { 'first', ch.epoch, first }
+  end
+end
 if not ch then
   if ARGV[4] ~= '1' then
     return { 'full' }
@@ -18,16 +32,8 @@ if not ch then
   -- had before (its earlier epochs were made at earlier times) and below 2^48 until about 2162.
   local epoch = math.floor(((tonumber(t[1]) - 1577836800) * 1000000 + tonumber(t[2])) / 16) + 1
   ch = { epoch = int(math.max(epoch, 1)), seq = 0, trim = '' }
-  redis.call('DEL', meta_key, events_key, keys_key)
+  reset_channel(now)
   redis.call('HSET', meta_key, 'epoch', ch.epoch, 'seq', '0', 'last', int(now), 'trim', '')
-else
-  drop_aged(ch, now, max_age)
-  if key ~= '' then
-    local first = keyed_entry(key)
-    if first then
-      return { 'first', ch.epoch, first }
-    end
-  end
 end
 local seq = ch.seq + 1
 local id = int(seq) .. '-0'

@@ -7,12 +7,36 @@
 --           trim (reason of the newest removal: 'trimmed' by count, 'expired' by age, '' for none)
 --   events: one entry per retained event, id <seq>-0, fields t (publish time, Redis ms), d (data),
 --           e (event name; absent for an unnamed event), k (idempotency key; absent without one)
---   keys:   idempotency key -> seq of the retained event it first published
+--   keys:   idempotency key -> seq of the retained event it first published, or a hold
+--           'h:<token>:<ms>' of a batch that is being stored (hold.lua), which others treat as taken
+--           until it is HOLD_MS old (a batch that died leaves it behind)
 -- Numbers go back to Redis as strings written with %.0f: Lua's own tostring keeps 14 digits only.
 local meta_key, events_key, keys_key = KEYS[1], KEYS[2], KEYS[3]
 
+local HOLD_MS = 30000
+
 local function int(x)
   return string.format('%.0f', x)
+end
+
+-- Deletes the channel's keys, keeping the idempotency keys that batches in progress hold.
+local function reset_channel(now)
+  local kept = {}
+  if redis.call('EXISTS', keys_key) == 1 then
+    local all = redis.call('HGETALL', keys_key)
+    for i = 1, #all, 2 do
+      local at = string.match(all[i + 1], '^h:[^:]*:(%d+)$')
+      if at and now - tonumber(at) < HOLD_MS then
+        kept[#kept + 1] = all[i]
+        kept[#kept + 1] = all[i + 1]
+      end
+    end
+  end
+  redis.call('DEL', meta_key, events_key, keys_key)
+  if #kept > 0 then
+    redis.call('HSET', keys_key, unpack(kept))
+    redis.call('PEXPIRE', keys_key, 2 * HOLD_MS)
+  end
 end
 
 -- Redis time in milliseconds, and the raw TIME reply {seconds, microseconds}.
@@ -51,7 +75,7 @@ local function live_channel(now, idle_ms, may_write)
   local seq = tonumber(m[2])
   if now - tonumber(m[3]) >= idle_ms or (seq > 0 and redis.call('EXISTS', events_key) == 0) then
     if may_write then
-      redis.call('DEL', meta_key, events_key, keys_key)
+      reset_channel(now)
     end
     return nil
   end
@@ -130,15 +154,20 @@ local function oldest_seq(ch)
   return seq_of(first[1][1])
 end
 
--- The retained entry {id, fields} an idempotency key names, or nil.
-local function keyed_entry(key)
+-- The retained entry {id, fields} an idempotency key names, or nil; and, as a second value, true when
+-- a batch other than token's holds the key right now.
+local function keyed_entry(key, token, now)
   local s = redis.call('HGET', keys_key, key)
   if not s then
-    return nil
+    return nil, false
+  end
+  local holder, at = string.match(s, '^h:([^:]*):(%d+)$')
+  if holder then
+    return nil, holder ~= token and now - tonumber(at) < HOLD_MS
   end
   local e = redis.call('XRANGE', events_key, s .. '-0', s .. '-0')
   if #e == 0 then
-    return nil
+    return nil, false
   end
-  return e[1]
+  return e[1], false
 end
