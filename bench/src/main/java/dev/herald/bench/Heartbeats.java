@@ -57,7 +57,7 @@ final class Heartbeats {
   /** Starts every session, as fast as the in-flight bound allows; waits (bounded) until all answered. */
   boolean startAll(long timeoutNanos) throws InterruptedException {
     startLanes.forEach(l -> l.begin(0, Long.MAX_VALUE, null));
-    return await(startLanes, timeoutNanos);
+    return Lane.awaitAll(startLanes, timeoutNanos);
   }
 
   /** Beats the started sessions at {@code perSecond} in total for {@code durationNanos}. */
@@ -67,7 +67,7 @@ final class Heartbeats {
   }
 
   boolean awaitBeats(long timeoutNanos) throws InterruptedException {
-    return await(beatLanes, timeoutNanos);
+    return Lane.awaitAll(beatLanes, timeoutNanos);
   }
 
   /** Forgets the beat counts and latencies so far (after a warm-up). */
@@ -90,21 +90,6 @@ final class Heartbeats {
     for (Lane l : startLanes) {
       l.conn().loop().loop().execute(() -> l.conn().close());
     }
-  }
-
-  private static boolean await(List<Lane> lanes, long timeoutNanos) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutNanos;
-    while (System.nanoTime() < deadline) {
-      boolean all = true;
-      for (Lane l : lanes) {
-        all &= l.done();
-      }
-      if (all) {
-        return true;
-      }
-      Thread.sleep(2);
-    }
-    return false;
   }
 
   /** {started, startErrors} (after a barrier). */

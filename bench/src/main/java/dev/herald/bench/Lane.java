@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -83,6 +84,22 @@ final class Lane implements HttpConn.Client {
   /** True once the lane stopped sending and every request it sent was answered. */
   boolean done() {
     return done;
+  }
+
+  /** Waits until every lane is {@link #done()}; false on timeout. */
+  static boolean awaitAll(List<Lane> lanes, long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (System.nanoTime() < deadline) {
+      boolean all = true;
+      for (Lane l : lanes) {
+        all &= l.done();
+      }
+      if (all) {
+        return true;
+      }
+      Thread.sleep(2);
+    }
+    return false;
   }
 
   boolean stopped() {

@@ -105,19 +105,9 @@ final class Publisher {
 
   /** Waits until every lane stopped and has all its answers; false on timeout. */
   boolean awaitDone(long timeoutNanos) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutNanos;
-    while (System.nanoTime() < deadline) {
-      boolean all = true;
-      for (Lane l : lanes) {
-        all &= l.done();
-      }
-      if (all) {
-        return true;
-      }
-      Thread.sleep(2);
-    }
-    return false;
+    return Lane.awaitAll(lanes, timeoutNanos);
   }
+
 
   /** Lanes whose connection closed while they were sending. */
   int lanesLost() {
