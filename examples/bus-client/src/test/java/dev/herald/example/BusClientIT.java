@@ -1,6 +1,7 @@
 package dev.herald.example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.testkit.JavaProcess;
@@ -20,6 +21,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,6 +128,26 @@ class BusClientIT {
     } finally {
       client.destroy();
     }
+  }
+
+  @Test
+  void theClientJarHoldsTheApisAndNoneOfHeraldsServer() throws IOException {
+    List<String> herald = new ArrayList<>();
+    try (ZipFile jar = new ZipFile(JavaProcess.builtJar("examples/bus-client", "bus-client.jar").toFile())) {
+      jar.stream().map(ZipEntry::getName).forEach(name -> {
+        assertFalse(name.startsWith("io/vertx/redis/"), "the Redis client: " + name);
+        assertFalse(name.startsWith("io/micrometer/"), "Micrometer: " + name);
+        assertFalse(name.startsWith("io/vertx/ext/web/"), "Vert.x Web: " + name);
+        if (name.startsWith("dev/herald/") && name.endsWith(".class")) {
+          herald.add(name);
+        }
+      });
+    }
+    for (String name : herald) {
+      assertTrue(name.matches("dev/herald/(heartbeat|replay|gateway)/api/.*|dev/herald/(cluster|example)/.*"),
+          "only Herald's apis, its cluster helper and the example: " + name);
+    }
+    assertTrue(herald.stream().anyMatch(n -> n.startsWith("dev/herald/replay/api/ChannelFollower")), herald::toString);
   }
 
   private static JavaProcess client(String name, String clusterName, String channel, int expect, String... more) {
