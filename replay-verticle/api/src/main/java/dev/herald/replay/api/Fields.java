@@ -13,17 +13,6 @@ final class Fields {
   private Fields() {
   }
 
-  /** {@code body} as a JSON object; {@code null} reads as an empty one. */
-  static JsonObject object(Object body, String what) {
-    if (body == null) {
-      return new JsonObject();
-    }
-    if (body instanceof JsonObject o) {
-      return o;
-    }
-    throw bad(what + " must be a JSON object");
-  }
-
   /** A string member, {@code null} when absent; another type is a bad request. */
   static String string(JsonObject o, String name, String what) {
     Object v = o.getValue(name);
