@@ -80,7 +80,8 @@ class EvictionTest {
             socket.write("GET /stream?channel=" + ch + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
             return headRead.future();
           })
-          .compose(socket -> floodUntil(h, ch, payload, evicted.future(), serverSide, maxPending, 0)
+          .compose(socket -> floodUntil(h, ch, payload, evicted.future(), serverSide, maxPending,
+              healthyClient.get(), 0)
               .compose(published -> Poll.until(vertx, "the evicted connection to close on the server",
                       Duration.ofSeconds(10), () -> !serverSide.get().isOpen())
                   .compose(v -> {
@@ -149,18 +150,23 @@ class EvictionTest {
     return h.publish(ch, "big", data).compose(r -> publishBig(h, ch, pad, from + 1, to));
   }
 
-  /** Publishes big events one after another until {@code done} completes; returns how many. */
+  /**
+   * Publishes big events one after another until {@code done} completes; returns how many. Each waits
+   * until the healthy reader got the one before, so only the stalled client falls behind: a healthy reader
+   * that the machine's load slows down is paced, never evicted by the flood itself.
+   */
   private static Future<Integer> floodUntil(SseHarness h, String ch, String payload, Future<?> done,
-                                            AtomicReference<Channel> serverSide, AtomicLong maxPending, int sent) {
+                                            AtomicReference<Channel> serverSide, AtomicLong maxPending,
+                                            SseTestClient healthy, int sent) {
     if (done.isComplete()) {
       return Future.succeededFuture(sent);
     }
     if (sent > 3000) {
       return Future.failedFuture("no eviction after " + sent + " events of " + payload.length() + " bytes");
     }
-    return h.publish(ch, "big", payload).compose(r -> {
+    return healthy.awaitEvents(sent, SseHarness.WAIT).compose(x -> h.publish(ch, "big", payload)).compose(r -> {
       maxPending.accumulateAndGet(pending(serverSide.get()), Math::max);
-      return floodUntil(h, ch, payload, done, serverSide, maxPending, sent + 1);
+      return floodUntil(h, ch, payload, done, serverSide, maxPending, healthy, sent + 1);
     });
   }
 }
