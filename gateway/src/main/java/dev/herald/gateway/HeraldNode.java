@@ -67,6 +67,8 @@ public final class HeraldNode {
   /** The heartbeat and replay deployments: a draining node withdraws them first. */
   private final List<String> services = new ArrayList<>();
   private SseStreams nodeStreams;
+  /** The gateway instances, one per event loop. */
+  private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
   private Future<Void> drained;
   private int port;
   private boolean stopped;
@@ -154,8 +156,14 @@ public final class HeraldNode {
     return chain.compose(v -> vertx.executeBlocking(HeraldNode::consoleFiles))
         .compose(files -> {
           SseStreams streams = sse == null ? null : sse.streams();
+          Connections connections;
+          try {
+            connections = new Connections(config.http(), Connections.fileLimit(), metrics);
+          } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+          }
           Edge edge = new Edge(config, nodeId, presence, history, streams, metrics,
-              prefix + ".gateway.ready." + nodeId, files[0], files[1], drain);
+              prefix + ".gateway.ready." + nodeId, files[0], files[1], files[2], drain, connections);
           return deployGateways(edge);
         });
   }
@@ -166,7 +174,7 @@ public final class HeraldNode {
     // Port 0 becomes a negative port: Vert.x then binds one random port that every instance of this
     // deployment shares (plain 0 would give each instance its own port); unique per node in a JVM.
     int listenPort = config.http().port() == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : config.http().port();
-    List<GatewayVerticle> created = new CopyOnWriteArrayList<>();
+    List<GatewayVerticle> created = gateways;
     return vertx.deployVerticle(() -> {
       GatewayVerticle g = new GatewayVerticle(edge, listenPort);
       created.add(g);
@@ -188,9 +196,12 @@ public final class HeraldNode {
     });
   }
 
-  /** {@code webroot/index.html} and {@code webroot/herald.js} from the class path, each {@code null} when absent. */
+  /**
+   * {@code webroot/index.html}, {@code webroot/herald.js} and {@code openapi.json} from the class path, each
+   * {@code null} when absent.
+   */
   private static Buffer[] consoleFiles() throws IOException {
-    return new Buffer[] {resource("webroot/index.html"), resource("webroot/herald.js")};
+    return new Buffer[] {resource("webroot/index.html"), resource("webroot/herald.js"), resource("openapi.json")};
   }
 
   private static Buffer resource(String name) throws IOException {
@@ -284,6 +295,11 @@ public final class HeraldNode {
       LOG.info("Herald node {} stopped", nodeId);
       return Future.succeededFuture();
     }).mapEmpty();
+  }
+
+  /** The router of one gateway instance (they are all alike), or {@code null} before the gateway is deployed. */
+  io.vertx.ext.web.Router router() {
+    return gateways.isEmpty() ? null : gateways.get(0).router();
   }
 
   /** The port the gateway listens on (the bound one when {@code http.port} is 0). */

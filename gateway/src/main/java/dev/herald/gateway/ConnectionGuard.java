@@ -1,0 +1,176 @@
+package dev.herald.gateway;
+
+import io.netty.channel.Channel;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+
+/**
+ * The connections of one gateway instance, so of one event loop (no locks): their deadlines, and room made
+ * under {@link Connections}' cap. A connection is <em>busy</em> while a request is in progress on it (an open
+ * stream is a request in progress) and <em>idle</em> otherwise:
+ *
+ * <ul>
+ *   <li>a new connection must send a whole request head within {@code http.requestTimeout}, a kept-alive one
+ *       within {@code http.idleTimeout} of its last answer; else it is closed;</li>
+ *   <li>a request's body must arrive within {@code http.requestTimeout} of its head, else {@code 408};</li>
+ *   <li>past the cap, the longest-idle connection is closed to make room; with none idle the new connection
+ *       serves one {@code /health/*} request and closes, and past {@link Connections#OVERFLOW} more it is
+ *       answered {@code 503} at once.</li>
+ * </ul>
+ *
+ * A connection is known by its socket, so an HTTP/1.1 connection upgraded to h2c stays one connection.
+ */
+final class ConnectionGuard {
+  static final String HEALTH = "/health/";
+
+  private final Vertx vertx;
+  private final Connections node;
+  private final HttpServerOptions options;
+  private final Map<Channel, Conn> conns = new HashMap<>();
+  /** Idle connections, the longest idle first. */
+  private final LinkedHashSet<Conn> idle = new LinkedHashSet<>();
+
+  private static final class Conn {
+    final Channel channel;
+    HttpConnection http;
+    int inFlight;
+    long timer = -1;
+    boolean overflow;
+    boolean closed;
+
+    Conn(Channel channel, HttpConnection http) {
+      this.channel = channel;
+      this.http = http;
+    }
+
+    String remote() {
+      return String.valueOf(http.remoteAddress());
+    }
+  }
+
+  ConnectionGuard(Vertx vertx, Connections node, HttpServerOptions options) {
+    this.vertx = vertx;
+    this.node = node;
+    this.options = options;
+  }
+
+  /** The server's connection handler: on the connection's loop, before it reads anything. */
+  void connected(HttpConnection http) {
+    Channel channel = WireAdapter.channel(http);
+    WireAdapter.installStrictDecoder(http, options);
+    Conn known = conns.get(channel);
+    if (known != null) {
+      known.http = http; // the same socket, upgraded to h2c
+      return;
+    }
+    Conn c = new Conn(channel, http);
+    conns.put(channel, c);
+    int open = node.opened();
+    channel.closeFuture().addListener(f -> closed(c));
+    if (open > node.max() && !evictIdle()) {
+      if (open > node.max() + Connections.OVERFLOW) {
+        node.refused(c.remote());
+        WireAdapter.answerAndClose(http, EdgeProblems.cannedTooManyConnections());
+        return;
+      }
+      c.overflow = true;
+    }
+    idle(c, node.requestTimeoutMs(), "no request head within http.requestTimeout");
+  }
+
+  /**
+   * A request's head arrived: its connection is busy until the answer ends. False when the connection is
+   * one over the cap and the request is not for {@code /health/*}: the caller refuses it.
+   */
+  boolean started(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    Conn c = conns.get(WireAdapter.channel(request.connection()));
+    if (c == null || c.closed) {
+      return true;
+    }
+    c.inFlight++;
+    idle.remove(c);
+    cancel(c);
+    long bodyDeadline = request.isEnded() ? -1 : vertx.setTimer(node.requestTimeoutMs(), t -> {
+      if (!request.isEnded() && !ctx.response().headWritten() && !c.closed) {
+        node.timedOut(c.remote(), "the request body did not arrive within http.requestTimeout");
+        EdgeProblems.refuseAndClose(ctx, EdgeProblems.requestTimeout());
+      }
+    });
+    ctx.addEndHandler(ar -> {
+      if (bodyDeadline >= 0) {
+        vertx.cancelTimer(bodyDeadline);
+      }
+      ended(c);
+    });
+    return !c.overflow || request.path() != null && request.path().startsWith(HEALTH);
+  }
+
+  private void ended(Conn c) {
+    if (c.closed || --c.inFlight > 0) {
+      return;
+    }
+    if (c.overflow) {
+      c.http.close(); // a connection over the cap serves one probe
+      return;
+    }
+    idle(c, node.idleTimeoutMs(), "idle for http.idleTimeout");
+  }
+
+  private void idle(Conn c, long ms, String why) {
+    cancel(c);
+    idle.remove(c);
+    idle.add(c);
+    c.timer = vertx.setTimer(ms, t -> {
+      c.timer = -1;
+      if (!c.closed && c.inFlight == 0) {
+        node.timedOut(c.remote(), why);
+        c.http.close();
+      }
+    });
+  }
+
+  /** Closes the longest-idle connection of this loop; false when none is idle. */
+  private boolean evictIdle() {
+    Iterator<Conn> it = idle.iterator();
+    if (!it.hasNext()) {
+      return false;
+    }
+    Conn oldest = it.next();
+    it.remove();
+    cancel(oldest);
+    node.evicted(oldest.remote());
+    oldest.http.close();
+    return true;
+  }
+
+  private void cancel(Conn c) {
+    if (c.timer >= 0) {
+      vertx.cancelTimer(c.timer);
+      c.timer = -1;
+    }
+  }
+
+  private void closed(Conn c) {
+    if (c.closed) {
+      return;
+    }
+    c.closed = true;
+    conns.remove(c.channel);
+    idle.remove(c);
+    cancel(c);
+    node.closed();
+  }
+
+  /** Connections this loop holds (tests). */
+  int size() {
+    return conns.size();
+  }
+}
