@@ -21,14 +21,15 @@ import java.util.Map;
  *       within {@code http.idleTimeout} of its last answer; else it is closed;</li>
  *   <li>a request's body must arrive within {@code http.requestTimeout} of its head, else {@code 408};</li>
  *   <li>past the cap, the longest-idle connection is closed to make room; with none idle the new connection
- *       serves one {@code /health/*} request and closes, and past {@link Connections#OVERFLOW} more it is
- *       answered {@code 503} at once.</li>
+ *       serves one {@code /health/*} or {@code /metrics} request and closes, and past
+ *       {@link Connections#OVERFLOW} more it is answered {@code 503} at once.</li>
  * </ul>
  *
  * A connection is known by its socket, so an HTTP/1.1 connection upgraded to h2c stays one connection.
  */
 final class ConnectionGuard {
   static final String HEALTH = "/health/";
+  static final String METRICS = "/metrics";
 
   private final Vertx vertx;
   private final Connections node;
@@ -87,7 +88,7 @@ final class ConnectionGuard {
 
   /**
    * A request's head arrived: its connection is busy until the answer ends. False when the connection is
-   * one over the cap and the request is not for {@code /health/*}: the caller refuses it.
+   * one over the cap and the request is not for {@code /health/*} or {@code /metrics}: the caller refuses it.
    */
   boolean started(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
@@ -110,7 +111,8 @@ final class ConnectionGuard {
       }
       ended(c);
     });
-    return !c.overflow || request.path() != null && request.path().startsWith(HEALTH);
+    return !c.overflow || request.path() != null && (request.path().startsWith(HEALTH)
+        || request.path().equals(METRICS));
   }
 
   private void ended(Conn c) {

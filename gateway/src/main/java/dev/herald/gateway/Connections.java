@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
  * The node's HTTP connections, counted across every event loop against {@code http.maxConnections}
  * (docs/operations.md#the-http-edge); each loop's {@link ConnectionGuard} keeps its own connections' timers.
  * Past the cap a loop first closes its longest-idle connection to make room; when none is idle the new
- * connection is served for {@code /health/*} only (up to {@link #OVERFLOW} such connections), and past that
+ * connection is served for {@code /health/*} and {@code /metrics} only (up to {@link #OVERFLOW} such connections), and past that
  * it is answered {@code 503} and closed at once. So the process never runs out of files because of clients,
  * and its probes always get through.
  */
 final class Connections {
-  /** Connections over the cap that may still be served for {@code /health/*} when none can be closed to make room. */
+  /** Connections over the cap that may still be served for {@code /health/*} and {@code /metrics} when none is idle. */
   static final int OVERFLOW = 32;
   /** Files kept for the node's own use below the open-file limit (at least this, or a tenth of the limit). */
   static final int FILE_MARGIN = 256;

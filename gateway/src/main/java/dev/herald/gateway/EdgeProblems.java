@@ -50,8 +50,8 @@ final class EdgeProblems {
 
   static Problem tooManyConnections() {
     return new Problem(503, "too-many-connections", "Service unavailable", "the node holds as many connections "
-        + "as it may (http.maxConnections) and serves only /health/* on this one; retry shortly or use another "
-        + "node");
+        + "as it may (http.maxConnections) and serves only /health/* and /metrics on this one; retry shortly or use "
+        + "another node");
   }
 
   /** {@link #tooManyConnections()} as a whole HTTP/1.1 response, for a connection refused before it sent anything. */

@@ -157,11 +157,15 @@ public final class HeraldNode {
         .compose(files -> {
           SseStreams streams = sse == null ? null : sse.streams();
           Connections connections;
+          long fileLimit = Connections.fileLimit();
           try {
-            connections = new Connections(config.http(), Connections.fileLimit(), metrics);
+            connections = new Connections(config.http(), fileLimit, metrics);
           } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
           }
+          LOG.info("HTTP edge of node {}: at most {} connections (open-file limit {}), request heads within {} ms, "
+              + "idle connections closed after {} ms", nodeId, connections.max(), fileLimit,
+              connections.requestTimeoutMs(), connections.idleTimeoutMs());
           Edge edge = new Edge(config, nodeId, presence, history, streams, metrics,
               prefix + ".gateway.ready." + nodeId, files[0], files[1], files[2], drain, connections);
           return deployGateways(edge);

@@ -93,6 +93,35 @@ final class RawHttp implements AutoCloseable {
     return new Answer(statusLine, status, headers, body);
   }
 
+  /** True when the server sent something (or closed) within {@code within}; what it sent is kept for {@link #read}. */
+  boolean answeredWithin(Duration within) {
+    if (pending.size() > 0 || eof) {
+      return true;
+    }
+    try {
+      socket.setSoTimeout((int) Math.max(1, within.toMillis()));
+      byte[] b = new byte[8192];
+      int n = in.read(b);
+      if (n < 0) {
+        eof = true;
+      } else {
+        pending.write(b, 0, n);
+      }
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      eof = true;
+      return true;
+    } finally {
+      try {
+        socket.setSoTimeout((int) READ.toMillis());
+      } catch (IOException e) {
+        // closed
+      }
+    }
+  }
+
   /** True when the server closed the connection within {@code within} (reading and dropping what comes). */
   boolean closedWithin(Duration within) {
     try {
