@@ -21,11 +21,11 @@ import java.util.Map;
  *       within {@code http.idleTimeout} of its last answer; else it is closed;</li>
  *   <li>a request's body must arrive within {@code http.requestTimeout} of its head, else {@code 408};</li>
  *   <li>past the cap, the longest-idle connection is closed to make room; with none idle the new connection
- *       serves one {@code /health/*} or {@code /metrics} request and closes, and past
- *       {@link Connections#OVERFLOW} more it is answered {@code 503} at once.</li>
+ *       serves one {@code /health/*} or {@code /metrics} request and closes; past a ceiling a quarter of the
+ *       way to the open-file limit, sockets are closed as they are accepted ({@link Connections#admit}).</li>
  * </ul>
  *
- * A connection is known by its socket, so an HTTP/1.1 connection upgraded to h2c stays one connection.
+ * A connection is known by its socket.
  */
 final class ConnectionGuard {
   static final String HEALTH = "/health/";
@@ -40,7 +40,7 @@ final class ConnectionGuard {
 
   private static final class Conn {
     final Channel channel;
-    HttpConnection http;
+    final HttpConnection http;
     int inFlight;
     long timer = -1;
     boolean overflow;
@@ -66,21 +66,12 @@ final class ConnectionGuard {
   void connected(HttpConnection http) {
     Channel channel = WireAdapter.channel(http);
     WireAdapter.installStrictDecoder(http, options);
-    Conn known = conns.get(channel);
-    if (known != null) {
-      known.http = http; // the same socket, upgraded to h2c
-      return;
-    }
+    WireAdapter.gateAccepts(http, node::admit, node::markGated);
     Conn c = new Conn(channel, http);
     conns.put(channel, c);
-    int open = node.opened();
+    int open = node.opened(WireAdapter.admitted(http));
     channel.closeFuture().addListener(f -> closed(c));
     if (open > node.max() && !evictIdle()) {
-      if (open > node.max() + Connections.OVERFLOW) {
-        node.refused(c.remote());
-        WireAdapter.answerAndClose(http, EdgeProblems.cannedTooManyConnections());
-        return;
-      }
       c.overflow = true;
     }
     idle(c, node.requestTimeoutMs(), "no request head within http.requestTimeout");

@@ -5,6 +5,8 @@ import dev.herald.sse.RateLimitedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
@@ -16,12 +18,12 @@ import org.slf4j.LoggerFactory;
  * The node's HTTP connections, counted across every event loop against {@code http.maxConnections}
  * (docs/operations.md#the-http-edge); each loop's {@link ConnectionGuard} keeps its own connections' timers.
  * Past the cap a loop first closes its longest-idle connection to make room; when none is idle the new
- * connection is served for {@code /health/*} and {@code /metrics} only (up to {@link #OVERFLOW} such connections), and past that
- * it is answered {@code 503} and closed at once. So the process never runs out of files because of clients,
- * and its probes always get through.
+ * connection is served for {@code /health/*} and {@code /metrics} only; and a socket accepted while the node
+ * holds more sockets still, a quarter of the way to the open-file limit, is closed at once ({@link #admit}). So the process
+ * never runs out of files because of clients, and its probes get through.
  */
 final class Connections {
-  /** Connections over the cap that may still be served for {@code /health/*} and {@code /metrics} when none is idle. */
+  /** Room above the cap, at least, for connections served for {@code /health/*} and {@code /metrics} only. */
   static final int OVERFLOW = 32;
   /** Files kept for the node's own use below the open-file limit (at least this, or a tenth of the limit). */
   static final int FILE_MARGIN = 256;
@@ -31,21 +33,33 @@ final class Connections {
   private static final RateLimitedLog LIMITED = new RateLimitedLog(LOG, LOG_INTERVAL);
 
   private final int max;
+  /**
+   * Sockets held at most, open or accepted: a quarter of the way from the cap to the open-file limit, at least
+   * the overflow. The rest of the way is for the node's own files and for the sockets it has closed but the
+   * JDK has not released yet (a socket closed on a loop keeps its file until that loop's next select).
+   */
+  private final int ceiling;
   private final long requestTimeoutMs;
   private final long idleTimeoutMs;
   private final AtomicInteger open = new AtomicInteger();
+  /** Sockets accepted and not yet seen by their event loop. */
+  private final AtomicInteger pending = new AtomicInteger();
+  /** Completed once the gate of {@link #admit} sits on the server socket. */
+  private final Promise<Void> gated = Promise.promise();
   private final Counter refused;
   private final Counter evicted;
   private final Counter timedOut;
 
   Connections(HeraldConfig.Http http, long fileLimit, MeterRegistry registry) {
     this.max = maxConnections(http.maxConnections(), fileLimit);
+    long room = fileLimit > 0 ? (fileLimit - max) / 4 : 0;
+    this.ceiling = (int) Math.min(Integer.MAX_VALUE, max + Math.max(OVERFLOW, room));
     this.requestTimeoutMs = http.requestTimeout().toMillis();
     this.idleTimeoutMs = http.idleTimeout().toMillis();
     Gauge.builder("herald.http.connections", open, AtomicInteger::get)
         .description("HTTP connections open on this node").register(registry);
-    this.refused = counter(registry, "refused", "connections answered 503 and closed at once: the node held "
-        + "http.maxConnections and " + OVERFLOW + " more, none idle");
+    this.refused = counter(registry, "refused", "connections closed as they were accepted: the node held "
+        + "http.maxConnections and more, a quarter of the way to its open-file limit");
     this.evicted = counter(registry, "evicted", "idle connections closed to make room for a new one past "
         + "http.maxConnections");
     this.timedOut = counter(registry, "timed.out", "connections closed because a request did not arrive in "
@@ -100,8 +114,42 @@ final class Connections {
     return idleTimeoutMs;
   }
 
-  /** Counts a new connection; answers how many are open with it. */
-  int opened() {
+  /**
+   * On the accepting thread, for each accepted socket: false when the node holds its ceiling of sockets already
+   * (a quarter of the way from the cap to the open-file limit, counting sockets accepted but not yet seen by their loop, so
+   * a burst of connections cannot outrun the loops that close idle ones): the socket is then closed at once,
+   * without an answer, and the process keeps its files.
+   */
+  boolean admit() {
+    if (open.get() + pending.incrementAndGet() > ceiling) {
+      pending.decrementAndGet();
+      refused.increment();
+      LIMITED.warn("refused", "refused connections as they came: " + open.get() + " are open, http.maxConnections "
+          + "is " + max + " and the node keeps the rest of its open-file limit for itself");
+      return false;
+    }
+    return true;
+  }
+
+  /** Told by the first connection's loop that the gate of {@link #admit} is in place. */
+  void markGated() {
+    gated.tryComplete();
+  }
+
+  /** Completes once the gate of {@link #admit} is in place: the node connects to itself at start for it. */
+  Future<Void> whenGated() {
+    return gated.future();
+  }
+
+  /**
+   * Counts a new connection on its loop; answers how many are open with it.
+   *
+   * @param admitted whether {@link #admit} counted it as it was accepted
+   */
+  int opened(boolean admitted) {
+    if (admitted) {
+      pending.decrementAndGet();
+    }
     return open.incrementAndGet();
   }
 
@@ -111,12 +159,6 @@ final class Connections {
 
   int open() {
     return open.get();
-  }
-
-  void refused(String remote) {
-    refused.increment();
-    LIMITED.warn("refused", "refused a connection from " + remote + ": " + open() + " connections are open, more than "
-        + "http.maxConnections (" + max + ") and none idle; it was answered 503");
   }
 
   void evicted(String remote) {

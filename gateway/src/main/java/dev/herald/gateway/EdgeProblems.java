@@ -54,21 +54,12 @@ final class EdgeProblems {
         + "another node");
   }
 
-  /** {@link #tooManyConnections()} as a whole HTTP/1.1 response, for a connection refused before it sent anything. */
-  static String cannedTooManyConnections() {
-    return canned(tooManyConnections(), "Service Unavailable", "retry-after: 1\r\n");
-  }
-
   /** {@link #malformed} as a whole HTTP/1.1 response, for a request whose body cannot be read (a bad chunk). */
   static String cannedMalformedBody(Throwable cause) {
-    return canned(malformed("the body: " + why(cause)), "Bad Request", "");
-  }
-
-  private static String canned(Problem problem, String reason, String headers) {
-    String body = problem.toJson().encode();
-    return "HTTP/1.1 " + problem.status() + " " + reason + "\r\ncontent-type: " + Problems.CONTENT_TYPE
-        + "\r\ncache-control: no-store\r\n" + headers + "connection: close\r\ncontent-length: "
-        + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    String body = malformed("the body: " + why(cause)).toJson().encode();
+    return "HTTP/1.1 400 Bad Request\r\ncontent-type: " + Problems.CONTENT_TYPE + "\r\ncache-control: no-store\r\n"
+        + "connection: close\r\ncontent-length: " + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        + "\r\n\r\n" + body;
   }
 
   /** A decoder's reason, safe to quote back: printable ASCII, at most 120 characters. */

@@ -23,6 +23,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
@@ -186,8 +188,20 @@ public final class HeraldNode {
     }, new DeploymentOptions().setInstances(instances)).compose(id -> {
       deployments.add(id);
       port = created.get(0).actualPort();
-      return deploy(new ReadinessVerticle(edge, canaryHost(config.http().host()), port));
-    });
+      return gate(edge.connections(), canaryHost(config.http().host()), port);
+    }).compose(v -> deploy(new ReadinessVerticle(edge, canaryHost(config.http().host()), port)));
+  }
+
+  /**
+   * Connects to the node's own port once, so that its first connection puts the gate of
+   * {@link Connections#admit} on the server socket before any client comes (a burst of thousands of sockets
+   * would otherwise be accepted before the gate could be put there).
+   */
+  private Future<Void> gate(Connections connections, String host, int port) {
+    NetClient client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000));
+    return client.connect(port, host)
+        .compose(socket -> Future.any(connections.whenGated(), vertx.timer(5_000)).eventually(socket::close))
+        .eventually(client::close).mapEmpty();
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {

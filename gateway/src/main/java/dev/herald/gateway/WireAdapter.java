@@ -6,12 +6,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -38,8 +40,8 @@ import java.util.List;
  *       {@code Transfer-Encoding: chunked} (Netty would silently drop the length, a request-smuggling
  *       vector behind a proxy that reads the length), answers the requests it cannot read as HTTP/1.1, and
  *       answers a body it cannot read (a bad chunk) with a problem before the connection closes;</li>
- *   <li>a canned answer written straight to the socket before a connection is closed, for a connection
- *       refused before it sent anything;</li>
+ *   <li>the server socket's pipeline, where a gate closes sockets past the connection cap as they are
+ *       accepted ({@link #gateAccepts});</li>
  *   <li>Netty's log of a failed {@code accept()} (the process is out of files): rate-limited, without a stack
  *       trace.</li>
  * </ul>
@@ -73,16 +75,60 @@ final class WireAdapter {
     return true;
   }
 
-  /** Writes {@code response} (a whole HTTP/1.1 response) to the socket as it is, then closes the connection. */
-  static void answerAndClose(HttpConnection connection, String response) {
-    Channel channel = channel(connection);
-    if (channel.pipeline().get(DECODER) == null) {
-      channel.close();
+  private static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf("herald.admitted");
+
+  /** True when the socket of {@code connection} passed the gate of {@link #gateAccepts} (not one accepted before it). */
+  static boolean admitted(HttpConnection connection) {
+    return Boolean.TRUE.equals(channel(connection).attr(ADMITTED).get());
+  }
+
+  /** Decides, on the thread that accepts sockets, whether a new one may be handed to an event loop. */
+  interface AcceptGate {
+    boolean admit();
+  }
+
+  /**
+   * Puts {@code gate} in front of the server socket {@code connection} was accepted on (once per server
+   * socket): a socket it does not admit is closed at once on the accepting thread, before an event loop
+   * spends anything on it and before a burst of connections can take the process's last files. Runs
+   * {@code installed} once the gate is in place (at once when it already is).
+   */
+  static void gateAccepts(HttpConnection connection, AcceptGate gate, Runnable installed) {
+    Channel server = channel(connection).parent();
+    if (server == null) {
       return;
     }
-    // written from the head of the pipeline, past the HTTP encoder, which takes only HTTP objects
-    channel.pipeline().firstContext().writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.UTF_8))
-        .addListener(ChannelFutureListener.CLOSE);
+    if (server.pipeline().get(Gate.class) != null) {
+      installed.run();
+      return;
+    }
+    server.eventLoop().execute(() -> {
+      if (server.pipeline().get(Gate.class) == null) {
+        server.pipeline().addFirst(new Gate(gate));
+      }
+      installed.run();
+    });
+  }
+
+  /** The handler of {@link #gateAccepts}: the server socket's pipeline reads accepted sockets as messages. */
+  private static final class Gate extends ChannelInboundHandlerAdapter {
+    private final AcceptGate gate;
+
+    Gate(AcceptGate gate) {
+      this.gate = gate;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Channel child) {
+        if (!gate.admit()) {
+          child.unsafe().closeForcibly();
+          return;
+        }
+        child.attr(ADMITTED).set(Boolean.TRUE);
+      }
+      ctx.fireChannelRead(msg);
+    }
   }
 
   /**

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * like {@code kill -9}), {@link #terminate()} (SIGTERM: the node drains and leaves), and a JVM shutdown
  * hook kills every one still running if a test dies first.
  */
-final class HeraldProcess {
+public final class HeraldProcess {
   /** The JVM flags Hazelcast wants on JDK 17 (FACTS.md), and a small heap. */
   static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
       "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -49,7 +49,7 @@ final class HeraldProcess {
   }
 
   /** The shaded jar the build made ({@code target/herald.jar} of the gateway module). */
-  static Path jar() {
+  public static Path jar() {
     Path jar = Path.of(System.getProperty("user.dir"), "target", "herald.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run the package phase first (mvn -pl gateway verify)");
@@ -58,8 +58,14 @@ final class HeraldProcess {
   }
 
   /** Starts {@code java <flags> -jar herald.jar <args>}, output to {@code dir/<name>.log}. */
-  static HeraldProcess start(String name, Path dir, int httpPort, int hazelcastPort, List<String> args) {
-    List<String> command = new ArrayList<>();
+  public static HeraldProcess start(String name, Path dir, int httpPort, int hazelcastPort, List<String> args) {
+    return start(name, dir, httpPort, hazelcastPort, args, List.of());
+  }
+
+  /** Starts {@code <wrapper> java <flags> -jar herald.jar <args>}, e.g. under {@code prlimit --nofile=512 --}. */
+  public static HeraldProcess start(String name, Path dir, int httpPort, int hazelcastPort, List<String> args,
+                                    List<String> wrapper) {
+    List<String> command = new ArrayList<>(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
     command.add("-jar");
@@ -77,27 +83,27 @@ final class HeraldProcess {
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
   /** SIGKILL ({@code kill -9}): the node gets no chance to do anything. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     awaitExit(Duration.ofSeconds(20));
   }
 
   /** SIGTERM: the node drains, leaves the cluster and exits. */
-  void terminate() {
+  public void terminate() {
     process.destroy();
   }
 
   /** Waits for the process to end; its exit code, or -1 when it still runs after {@code within}. */
-  int awaitExit(Duration within) {
+  public int awaitExit(Duration within) {
     try {
       return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     } catch (InterruptedException e) {
@@ -107,7 +113,7 @@ final class HeraldProcess {
   }
 
   /** Kills it if it still runs (test clean-up). */
-  void destroy() {
+  public void destroy() {
     if (process.isAlive()) {
       process.destroyForcibly();
       awaitExit(Duration.ofSeconds(20));
@@ -115,7 +121,7 @@ final class HeraldProcess {
   }
 
   /** The last lines of its output, for failure messages. */
-  String logTail(int lines) {
+  public String logTail(int lines) {
     try {
       List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -124,12 +130,12 @@ final class HeraldProcess {
     }
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
   /** A free loopback port (it may be taken between this check and its use; tests start few processes). */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
