@@ -90,13 +90,18 @@ final class ConnectionGuard {
     c.inFlight++;
     idle.remove(c);
     cancel(c);
-    long bodyDeadline = request.isEnded() ? -1 : vertx.setTimer(node.requestTimeoutMs(), t -> {
-      if (!request.isEnded() && !ctx.response().headWritten() && !c.closed) {
-        node.timedOut(c.remote(), "the request body did not arrive within http.requestTimeout");
-        EdgeProblems.refuseAndClose(ctx, EdgeProblems.requestTimeout());
-      }
-    });
-    ctx.addEndHandler(ar -> {
+    long bodyDeadline = request.isEnded() || !EdgeRules.hasBody(request.headers()) ? -1
+        : vertx.setTimer(node.requestTimeoutMs(), t -> {
+          if (!request.isEnded() && !ctx.response().headWritten() && !c.closed) {
+            node.timedOut(c.remote(), "the request body did not arrive within http.requestTimeout");
+            EdgeProblems.refuseAndClose(ctx, EdgeProblems.requestTimeout());
+          }
+        });
+    // Set on the response itself, not through RoutingContext.addEndHandler: the router's end handler holds
+    // the whole routing context, which a stream would then keep for its life. So no route may use
+    // addEndHandler (it would take the response's end handler from here). A connection that closes is
+    // counted out by its socket's close, whatever its responses did.
+    ctx.response().endHandler(v -> {
       if (bodyDeadline >= 0) {
         vertx.cancelTimer(bodyDeadline);
       }

@@ -119,7 +119,8 @@ final class EdgeRules implements Handler<RoutingContext> {
     };
   }
 
-  private static boolean hasBody(MultiMap headers) {
+  /** True when a request with these headers has a body (a length above zero, or chunks). */
+  static boolean hasBody(MultiMap headers) {
     String length = headers.get(HttpHeaders.CONTENT_LENGTH);
     return headers.contains(HttpHeaders.TRANSFER_ENCODING) || length != null && !length.trim().equals("0");
   }

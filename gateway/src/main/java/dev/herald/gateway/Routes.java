@@ -7,10 +7,8 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,7 +27,6 @@ final class Routes {
   private final MeterRegistry registry;
   private final BodyHandler body;
   private final Map<String, Declared> declared = new LinkedHashMap<>();
-  private final List<String> templates = new ArrayList<>();
 
   private record Declared(Pattern pattern, Set<String> methods) {
   }
@@ -84,13 +81,7 @@ final class Routes {
     return String.join(", ", methods);
   }
 
-  /** The (method, path template) pairs declared here, e.g. {@code GET /v1/channels/:channel/events}. */
-  List<String> declared() {
-    return List.copyOf(templates);
-  }
-
-  private Route tagged(Route route, String path) {
-    route.methods().forEach(m -> templates.add(m.name() + " " + path));
+  private static Route tagged(Route route, String path) {
     return route.handler(ctx -> {
       ctx.put(ROUTE_KEY, path);
       ctx.next();
