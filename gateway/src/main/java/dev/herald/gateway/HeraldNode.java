@@ -201,7 +201,11 @@ public final class HeraldNode {
     NetClient client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000));
     return client.connect(port, host)
         .compose(socket -> Future.any(connections.whenGated(), vertx.timer(5_000)).eventually(socket::close))
-        .eventually(client::close).mapEmpty();
+        .eventually(client::close).<Void>mapEmpty().recover(e -> {
+          LOG.warn("Herald node {} could not connect to its own port {} ({}); the connection gate goes in place "
+              + "with the first client", nodeId, port, e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {
