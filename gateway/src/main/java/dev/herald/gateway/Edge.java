@@ -11,18 +11,30 @@ import io.vertx.core.buffer.Buffer;
  * What every {@link GatewayVerticle} instance of a node shares: the configuration, the typed
  * event-bus clients, the node's stream endpoint and metrics, and the console files.
  *
- * @param streams          the node's stream endpoint, or {@code null} when this node does not run the sse role
+ * @param streams          the node's stream endpoint (answering {@code HEAD} itself: {@link HeadStreams}), or
+ *                         {@code null} when this node does not run the sse role
  * @param readinessAddress the node-local address {@link ReadinessVerticle} answers on
  * @param consolePage      {@code webroot/index.html}, or {@code null} when it is not packaged
  * @param consoleScript    {@code webroot/herald.js}, or {@code null} when it is not packaged
+ * @param openApi          {@code openapi.json}, the HTTP API's OpenAPI document, or {@code null} when it is not packaged
  * @param drain            whether the node is draining (readiness answers 503 at once)
+ * @param connections      the node's HTTP connections, counted against {@code http.maxConnections}
  */
 record Edge(HeraldConfig config, String nodeId, PresenceClient presence, HistoryClient history, SseStreams streams,
             PrometheusMeterRegistry registry, String readinessAddress, Buffer consolePage, Buffer consoleScript,
-            Drain drain) {
+            Buffer openApi, Drain drain, Connections connections) {
+
+  Edge {
+    streams = HeadStreams.wrap(streams);
+  }
 
   /** Event-bus request timeout of the gateway's calls to the other verticles. */
   static final long BUS_TIMEOUT_MS = 5_000;
+
+  /** The security headers of the node's answers (the console's policy is computed from its page). */
+  SecurityHeaders securityHeaders() {
+    return new SecurityHeaders(consolePage);
+  }
 
   boolean servesApi() {
     return config.runs(HeraldConfig.Role.GATEWAY);

@@ -24,6 +24,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
@@ -69,6 +71,8 @@ public final class HeraldNode {
   /** The heartbeat and replay deployments: a draining node withdraws them first. */
   private final List<String> services = new ArrayList<>();
   private SseStreams nodeStreams;
+  /** The gateway instances, one per event loop. */
+  private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
   private Future<Void> drained;
   private int port;
   private boolean stopped;
@@ -157,8 +161,18 @@ public final class HeraldNode {
     return chain.compose(v -> vertx.executeBlocking(HeraldNode::consoleFiles))
         .compose(files -> {
           SseStreams streams = sse == null ? null : sse.streams();
+          Connections connections;
+          long fileLimit = Connections.fileLimit();
+          try {
+            connections = new Connections(config.http(), fileLimit, metrics);
+          } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
+          }
+          LOG.info("HTTP edge of node {}: at most {} connections (open-file limit {}), request heads within {} ms, "
+              + "idle connections closed after {} ms", nodeId, connections.max(), fileLimit,
+              connections.requestTimeoutMs(), connections.idleTimeoutMs());
           Edge edge = new Edge(config, nodeId, presence, history, streams, metrics,
-              prefix + ".gateway.ready." + nodeId, files[0], files[1], drain);
+              prefix + ".gateway.ready." + nodeId, files[0], files[1], files[2], drain, connections);
           return deployGateways(edge);
         });
   }
@@ -169,7 +183,7 @@ public final class HeraldNode {
     // Port 0 becomes a negative port: Vert.x then binds one random port that every instance of this
     // deployment shares (plain 0 would give each instance its own port); unique per node in a JVM.
     int listenPort = config.http().port() == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : config.http().port();
-    List<GatewayVerticle> created = new CopyOnWriteArrayList<>();
+    List<GatewayVerticle> created = gateways;
     return vertx.deployVerticle(() -> {
       GatewayVerticle g = new GatewayVerticle(edge, listenPort);
       created.add(g);
@@ -177,8 +191,24 @@ public final class HeraldNode {
     }, new DeploymentOptions().setInstances(instances)).compose(id -> {
       deployments.add(id);
       port = created.get(0).actualPort();
-      return deploy(new ReadinessVerticle(edge, canaryHost(config.http().host()), port));
-    });
+      return gate(edge.connections(), canaryHost(config.http().host()), port);
+    }).compose(v -> deploy(new ReadinessVerticle(edge, canaryHost(config.http().host()), port)));
+  }
+
+  /**
+   * Connects to the node's own port once, so that its first connection puts the gate of
+   * {@link Connections#admit} on the server socket before any client comes (a burst of thousands of sockets
+   * would otherwise be accepted before the gate could be put there).
+   */
+  private Future<Void> gate(Connections connections, String host, int port) {
+    NetClient client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5_000));
+    return client.connect(port, host)
+        .compose(socket -> Future.any(connections.whenGated(), vertx.timer(5_000)).eventually(socket::close))
+        .eventually(client::close).<Void>mapEmpty().recover(e -> {
+          LOG.warn("Herald node {} could not connect to its own port {} ({}); the connection gate goes in place "
+              + "with the first client", nodeId, port, e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {
@@ -191,9 +221,12 @@ public final class HeraldNode {
     });
   }
 
-  /** {@code webroot/index.html} and {@code webroot/herald.js} from the class path, each {@code null} when absent. */
+  /**
+   * {@code webroot/index.html}, {@code webroot/herald.js} and {@code openapi.json} from the class path, each
+   * {@code null} when absent.
+   */
   private static Buffer[] consoleFiles() throws IOException {
-    return new Buffer[] {resource("webroot/index.html"), resource("webroot/herald.js")};
+    return new Buffer[] {resource("webroot/index.html"), resource("webroot/herald.js"), resource("openapi.json")};
   }
 
   private static Buffer resource(String name) throws IOException {
@@ -288,6 +321,11 @@ public final class HeraldNode {
       LOG.info("Herald node {} stopped", nodeId);
       return Future.succeededFuture();
     }).mapEmpty();
+  }
+
+  /** The router of one gateway instance (they are all alike), or {@code null} before the gateway is deployed. */
+  io.vertx.ext.web.Router router() {
+    return gateways.isEmpty() ? null : gateways.get(0).router();
   }
 
   /** The port the gateway listens on (the bound one when {@code http.port} is 0). */

@@ -39,6 +39,8 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // before Netty makes its first channel: a failed accept() is logged once per interval, not each second
+    WireAdapter.routeAcceptFailures(Connections::acceptFailed);
     List<String> tuned = ConfigLoader.wantsHelp(args) ? List.of() : HeapTuning.apply();
     Launch launch = launch(args, System.getenv(), System.out, System.err);
     if (launch.running() != null) {

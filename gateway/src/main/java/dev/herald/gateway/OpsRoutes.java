@@ -15,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Operations and console routes: {@code /health/live}, {@code /health/ready} (answered by the node's
  * {@link ReadinessVerticle}), {@code /metrics} (Prometheus text), {@code /v1/stats} (the console's
- * figures), {@code /} and {@code /herald.js}.
+ * figures), {@code /}, {@code /herald.js} and {@code /v1/openapi.json} (the HTTP API's OpenAPI document).
  */
 final class OpsRoutes {
   /** Sessions counted for the console at most (pages of 1000). */
@@ -44,6 +44,7 @@ final class OpsRoutes {
     router.get("/").handler(ctx -> file(ctx, edge.consolePage(), "text/html; charset=utf-8", "index.html"));
     router.get("/herald.js").handler(ctx -> file(ctx, edge.consoleScript(), "text/javascript; charset=utf-8",
         "herald.js"));
+    router.get("/v1/openapi.json").handler(ctx -> file(ctx, edge.openApi(), "application/json", "openapi.json"));
   }
 
   private void ready(RoutingContext ctx) {
@@ -61,7 +62,7 @@ final class OpsRoutes {
 
   private static void file(RoutingContext ctx, Buffer content, String type, String name) {
     if (content == null) {
-      throw Problem.notFound("not-packaged", "the console file " + name + " is not packaged in this build");
+      throw Problem.notFound("not-packaged", "the file " + name + " is not packaged in this build");
     }
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .putHeader("X-Content-Type-Options", "nosniff").end(content);

@@ -7,7 +7,13 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Declares routes on a router so that each answer is counted in {@code herald.http.requests}
@@ -20,6 +26,10 @@ final class Routes {
   private final Router router;
   private final MeterRegistry registry;
   private final BodyHandler body;
+  private final Map<String, Declared> declared = new LinkedHashMap<>();
+
+  private record Declared(Pattern pattern, Set<String> methods) {
+  }
 
   /** @param body reads the bodies of POST routes (within {@code http.maxBodyBytes}) */
   Routes(Router router, MeterRegistry registry, BodyHandler body) {
@@ -28,48 +38,47 @@ final class Routes {
     this.body = body;
     router.route().handler(ctx -> {
       ctx.addHeadersEndHandler(v -> count(ctx));
-      if (!wellEscaped(ctx.request().path())) {
-        ctx.fail(Problem.badRequest("invalid-path", "the path is malformed (bad percent-encoding); encode each "
-            + "segment with encodeURIComponent"));
-        return;
-      }
-      try {
-        ctx.request().params();
-      } catch (IllegalArgumentException e) {
-        // decoded here once, before route matching would fail on it as an internal error
-        ctx.fail(Problem.invalidQuery("the query string is malformed (bad percent-encoding); encode each value "
-            + "with encodeURIComponent"));
-        return;
-      }
       ctx.next();
     });
-  }
-
-  /** True when every {@code %} of {@code path} starts a two-digit hex escape. */
-  static boolean wellEscaped(String path) {
-    if (path == null) {
-      return false;
-    }
-    for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
-      if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0
-          || Character.digit(path.charAt(i + 2), 16) < 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   Router router() {
     return router;
   }
 
+  /** A GET route, which answers HEAD too (without the body). */
   Route get(String path) {
-    return tagged(router.route(HttpMethod.GET, path), path);
+    declare(path, HttpMethod.GET, HttpMethod.HEAD);
+    return tagged(router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD), path);
   }
 
-  /** A POST route; its body is read first (a body over the limit is a 413). */
+  /**
+   * A POST route; the body's media type is checked first ({@code 415}), then it is read (a body over the limit
+   * is a {@code 413}) and checked to be UTF-8 ({@code 400}): {@link EdgeRules}.
+   */
   Route post(String path) {
-    return tagged(router.route(HttpMethod.POST, path).handler(body), path);
+    declare(path, HttpMethod.POST);
+    return tagged(router.route(HttpMethod.POST, path).handler(EdgeRules.mediaType(path)).handler(body)
+        .handler(EdgeRules.utf8(path)), path);
+  }
+
+  private void declare(String path, HttpMethod... methods) {
+    Pattern pattern = Pattern.compile(Arrays.stream(path.split("/", -1))
+        .map(part -> part.startsWith(":") ? "[^/]+" : Pattern.quote(part)).collect(Collectors.joining("/")));
+    for (HttpMethod m : methods) {
+      declared.computeIfAbsent(pattern.pattern(), k -> new Declared(pattern, new TreeSet<>())).methods.add(m.name());
+    }
+  }
+
+  /** The methods the routes at {@code path} take, for the {@code Allow} header of a {@code 405}. */
+  String allowed(String path) {
+    Set<String> methods = new TreeSet<>();
+    for (Declared d : declared.values()) {
+      if (path != null && d.pattern.matcher(path).matches()) {
+        methods.addAll(d.methods);
+      }
+    }
+    return String.join(", ", methods);
   }
 
   private static Route tagged(Route route, String path) {
@@ -80,11 +89,14 @@ final class Routes {
   }
 
   private void count(RoutingContext ctx) {
-    String method = ctx.request().method().name();
-    String route = ctx.get(ROUTE_KEY, "unmatched");
+    count(registry, ctx.request().method().name(), ctx.get(ROUTE_KEY, "unmatched"), ctx.response().getStatusCode());
+  }
+
+  /** Counts an answer in {@code herald.http.requests}; {@code route} is a template, {@code unmatched} or {@code unreadable}. */
+  static void count(MeterRegistry registry, String method, String route, int status) {
     Counter.builder("herald.http.requests").description("HTTP requests answered, by route template and status")
         .tag("method", METHODS.contains(method) ? method : "OTHER").tag("route", route)
-        .tag("status", Integer.toString(ctx.response().getStatusCode()))
+        .tag("status", Integer.toString(status))
         .register(registry).increment();
   }
 }

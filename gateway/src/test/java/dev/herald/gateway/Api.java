@@ -14,7 +14,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
-/** A blocking HTTP client of one node for tests (runs on the test thread, never on an event loop). */
+/**
+ * A blocking HTTP client of one node for tests (runs on the test thread, never on an event loop). Every answer
+ * it gets is checked against the OpenAPI document ({@link OpenApiContract}).
+ */
 final class Api {
   private final Vertx vertx;
   private final WebClient client;
@@ -42,6 +45,8 @@ final class Api {
       req.headers().add(headers[i], headers[i + 1]);
     }
     var r = TestNode.await(body == null ? req.send() : req.sendBuffer(body));
+    boolean preflight = method == HttpMethod.OPTIONS && req.headers().contains("Access-Control-Request-Method");
+    OpenApiContract.get().check(method.name(), uri, r.statusCode(), r.headers(), r.body(), preflight);
     return new Reply(r.statusCode(), r.headers(), r.body());
   }
 
@@ -49,22 +54,35 @@ final class Api {
     return send(HttpMethod.GET, uri, null, headers);
   }
 
+  /** A POST; a body goes as {@code application/json} unless {@code headers} name another Content-Type. */
   Reply post(String uri, String body, String... headers) {
+    boolean typed = false;
+    for (int i = 0; i < headers.length; i += 2) {
+      typed |= headers[i].equalsIgnoreCase("Content-Type");
+    }
+    if (body != null && !typed) {
+      String[] withType = java.util.Arrays.copyOf(headers, headers.length + 2);
+      withType[headers.length] = "Content-Type";
+      withType[headers.length + 1] = "application/json";
+      headers = withType;
+    }
     return send(HttpMethod.POST, uri, body == null ? null : Buffer.buffer(body), headers);
   }
 
-  /** A POST whose body goes in chunks, without a Content-Length (the body limit must still hold). */
+  /** A JSON POST whose body goes in chunks, without a Content-Length (the body limit must still hold). */
   Reply postChunked(String uri, String body) {
     HttpClient http = vertx.createHttpClient();
     try {
-      return TestNode.await(http.request(HttpMethod.POST, port, "127.0.0.1", uri).compose(req -> {
-        req.setChunked(true);
+      Reply reply = TestNode.await(http.request(HttpMethod.POST, port, "127.0.0.1", uri).compose(req -> {
+        req.setChunked(true).putHeader("Content-Type", "application/json");
         for (int i = 0; i < body.length(); i += 1000) {
           req.write(body.substring(i, Math.min(body.length(), i + 1000)));
         }
         return req.end().compose(v -> req.response())
             .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b)));
       }));
+      OpenApiContract.get().check("POST", uri, reply.statusCode(), reply.headers(), reply.body(), false);
+      return reply;
     } finally {
       http.close();
     }

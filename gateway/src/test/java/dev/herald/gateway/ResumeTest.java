@@ -135,7 +135,7 @@ class ResumeTest {
         return;
       }
       String ch = channels.get(i % channels.size());
-      web.post("/v1/channels/" + ch + "/events").sendBuffer(Buffer.buffer("{\"data\":" + i / channels.size() + "}"))
+      web.post("/v1/channels/" + ch + "/events").putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{\"data\":" + i / channels.size() + "}"))
           .onSuccess(r -> {
             if (r.statusCode() != 201) {
               done.fail("publish answered " + r.statusCode() + ": " + r.bodyAsString());

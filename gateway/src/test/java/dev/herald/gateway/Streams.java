@@ -16,9 +16,17 @@ final class Streams {
   private Streams() {
   }
 
-  /** Opens a stream and waits for its response head, whatever its status. */
+  /**
+   * Opens a stream and waits for its response head, whatever its status; the answer is checked against the
+   * OpenAPI document ({@link OpenApiContract}): a stream's status and headers, any other answer whole.
+   */
   static SseTestClient open(Vertx vertx, int port, String uri, Map<String, String> headers) {
-    return TestNode.await(SseTestClient.open(vertx, port, uri, headers));
+    SseTestClient c = TestNode.await(SseTestClient.open(vertx, port, uri, headers));
+    if (c.status() != 200) {
+      TestNode.await(c.awaitEnd(WAIT));
+    }
+    OpenApiContract.get().check("GET", uri, c.status(), c.headers(), c.status() == 200 ? null : c.raw(), false);
+    return c;
   }
 
   /** Opens a stream and asserts it started: 200, and the prelude (retry and a comment) arrived. */

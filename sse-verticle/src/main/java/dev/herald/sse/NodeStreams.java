@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeStreams implements SseStreams {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStreams.class);
+  /** Evictions come in floods when a proxy or a network stalls many clients at once. */
+  private static final RateLimitedLog EVICTIONS = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
   private final SseOptions options;
   private final SseAddresses addresses;
@@ -191,8 +193,8 @@ final class NodeStreams implements SseStreams {
     metrics.released();
     if (SseConnection.EVICTED.equals(reason)) {
       metrics.evicted();
-      LOG.info("stream {} on {} evicted: the client fell more than {} bytes behind",
-          info == null ? "(opening)" : info.streamId(), info == null ? "" : info.channels(), options.maxQueuedBytes());
+      EVICTIONS.info("evicted", "stream " + (info == null ? "(opening)" : info.streamId() + " on " + info.channels())
+          + " evicted: the client fell more than " + options.maxQueuedBytes() + " bytes behind");
     }
     if (info == null) {
       return;

@@ -57,7 +57,16 @@ public final class JavaProcess {
 
   /** Starts {@code java <flags> -jar <jar> <args>}, output to {@code dir/<name>.log}. */
   public static JavaProcess start(String name, Path dir, List<String> flags, Path jar, List<String> args) {
-    List<String> command = new ArrayList<>();
+    return start(name, dir, List.of(), flags, jar, args);
+  }
+
+  /**
+   * Starts {@code <wrapper> java <flags> -jar <jar> <args>}: the wrapper is a command that runs the JVM, e.g.
+   * {@code prlimit --nofile=512:512 --}.
+   */
+  public static JavaProcess start(String name, Path dir, List<String> wrapper, List<String> flags, Path jar,
+                                  List<String> args) {
+    List<String> command = new ArrayList<>(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(flags);
     command.add("-jar");

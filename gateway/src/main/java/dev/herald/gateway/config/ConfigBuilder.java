@@ -82,7 +82,10 @@ final class ConfigBuilder {
         throw bad("http.cors.origins", "has '" + o + "', which is not an origin like https://example.com or *");
       }
     }
-    return new HeraldConfig.Http(host, port, maxBody, origins, range("http.instances", 0, 1024));
+    Duration requestTimeout = positive("http.requestTimeout");
+    Duration idleTimeout = positive("http.idleTimeout");
+    return new HeraldConfig.Http(host, port, maxBody, origins, range("http.instances", 0, 1024), requestTimeout,
+        idleTimeout, range("http.maxConnections", 0, 100_000_000));
   }
 
   private HeraldConfig.Store store() {

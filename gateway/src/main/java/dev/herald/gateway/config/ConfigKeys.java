@@ -90,6 +90,12 @@ public final class ConfigKeys {
     key("http.maxBodyBytes", Type.SIZE, 64L * 1024, "largest request body; more is a 413", true);
     key("http.cors.origins", Type.LIST, List.of(), "allowed CORS origins, comma-separated (* allowed in open mode)", true);
     key("http.instances", Type.INT, 0, "gateway verticle instances (0: two per core)", true);
+    key("http.requestTimeout", Type.DURATION, Duration.ofSeconds(10),
+        "a new connection's request headers (and any request's body) must arrive within this", false);
+    key("http.idleTimeout", Type.DURATION, Duration.ofSeconds(60),
+        "a connection with no request in progress closes after this (open streams are busy)", false);
+    key("http.maxConnections", Type.INT, 0,
+        "connections held at most (0: the open-file limit less a margin, read at start)", false);
     key("cluster.enabled", Type.BOOL, false, "join a Hazelcast cluster (needs store.type=redis)", false);
     key("cluster.name", Type.STRING, "herald", "cluster name; only nodes with the same name join", false);
     choice("cluster.join", "tcp", List.of("tcp", "kubernetes"), "how members find each other", false);

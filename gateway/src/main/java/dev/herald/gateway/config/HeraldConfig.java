@@ -20,10 +20,14 @@ public record HeraldConfig(String name, int logging, PresenceOptions heartbeat, 
   public enum Role { HEARTBEAT, SSE, REPLAY, GATEWAY }
 
   /**
-   * @param instances    gateway instances, one per event loop ({@code 0}: one per core, twice)
-   * @param corsOrigins  allowed origins; {@code *} allowed only in open mode; empty: no CORS
+   * @param instances      gateway instances, one per event loop ({@code 0}: one per core, twice)
+   * @param corsOrigins    allowed origins; {@code *} allowed only in open mode; empty: no CORS
+   * @param requestTimeout how long a new connection may take to send a request's headers (and a request its body)
+   * @param idleTimeout    how long a connection may stay open with no request in progress (open streams are busy)
+   * @param maxConnections connections held at most ({@code 0}: derived from the process's open-file limit at start)
    */
-  public record Http(String host, int port, long maxBodyBytes, List<String> corsOrigins, int instances) {
+  public record Http(String host, int port, long maxBodyBytes, List<String> corsOrigins, int instances,
+                     Duration requestTimeout, Duration idleTimeout, int maxConnections) {
     public Http {
       corsOrigins = List.copyOf(corsOrigins);
     }
@@ -50,7 +54,7 @@ public record HeraldConfig(String name, int logging, PresenceOptions heartbeat, 
 
   public static HeraldConfig defaults() {
     return new HeraldConfig("herald", 0, PresenceOptions.DEFAULTS, true, HistoryOptions.DEFAULTS, SseOptions.DEFAULTS,
-        new Http("0.0.0.0", 8080, 64 * 1024, List.of(), 0),
+        new Http("0.0.0.0", 8080, 64 * 1024, List.of(), 0, Duration.ofSeconds(10), Duration.ofSeconds(60), 0),
         new Store("memory", new Redis("127.0.0.1", 6379, null, 0, new JsonObject(), "standalone")),
         new Cluster(false, "herald", "tcp", List.of(), null, "127.0.0.1", 5701, 0, Duration.ofSeconds(10)),
         EnumSet.allOf(Role.class), new Auth("open"));

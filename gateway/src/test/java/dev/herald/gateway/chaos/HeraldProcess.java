@@ -10,7 +10,7 @@ import java.util.List;
  * was given. It is stopped by its own process handle only: {@link #kill()} (SIGKILL, like {@code kill -9}),
  * {@link #terminate()} (SIGTERM: the node drains and leaves).
  */
-final class HeraldProcess {
+public final class HeraldProcess {
   final String name;
   final int httpPort;
   final int hazelcastPort;
@@ -24,45 +24,51 @@ final class HeraldProcess {
   }
 
   /** Starts {@code java <flags> -jar herald.jar <args>}, output to {@code dir/<name>.log}. */
-  static HeraldProcess start(String name, Path dir, int httpPort, int hazelcastPort, List<String> args) {
-    return new HeraldProcess(name, httpPort, hazelcastPort, JavaProcess.start(name, dir, JavaProcess.CLUSTER_FLAGS,
-        JavaProcess.builtJar("gateway", "herald.jar"), args));
+  public static HeraldProcess start(String name, Path dir, int httpPort, int hazelcastPort, List<String> args) {
+    return start(name, dir, httpPort, hazelcastPort, args, List.of());
   }
 
-  long pid() {
+  /** Starts {@code <wrapper> java <flags> -jar herald.jar <args>}, e.g. under {@code prlimit --nofile=512 --}. */
+  public static HeraldProcess start(String name, Path dir, int httpPort, int hazelcastPort, List<String> args,
+                                    List<String> wrapper) {
+    return new HeraldProcess(name, httpPort, hazelcastPort, JavaProcess.start(name, dir, wrapper,
+        JavaProcess.CLUSTER_FLAGS, JavaProcess.builtJar("gateway", "herald.jar"), args));
+  }
+
+  public long pid() {
     return process.pid();
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.alive();
   }
 
   /** SIGKILL ({@code kill -9}): the node gets no chance to do anything. */
-  void kill() {
+  public void kill() {
     process.kill();
   }
 
   /** SIGTERM: the node drains, leaves the cluster and exits. */
-  void terminate() {
+  public void terminate() {
     process.terminate();
   }
 
   /** Waits for the process to end; its exit code, or -1 when it still runs after {@code within}. */
-  int awaitExit(Duration within) {
+  public int awaitExit(Duration within) {
     return process.awaitExit(within);
   }
 
   /** Kills it if it still runs (test clean-up). */
-  void destroy() {
+  public void destroy() {
     process.destroy();
   }
 
   /** The last lines of its output, for failure messages. */
-  String logTail(int lines) {
+  public String logTail(int lines) {
     return process.logTail(lines);
   }
 
-  Path log() {
+  public Path log() {
     return process.log();
   }
 
