@@ -16,10 +16,11 @@ import io.vertx.core.buffer.Buffer;
  * @param consolePage      {@code webroot/index.html}, or {@code null} when it is not packaged
  * @param consoleScript    {@code webroot/herald.js}, or {@code null} when it is not packaged
  * @param drain            whether the node is draining (readiness answers 503 at once)
+ * @param guard            the access layer: who may do what, and whose sessions are whose
  */
 record Edge(HeraldConfig config, String nodeId, PresenceClient presence, HistoryClient history, SseStreams streams,
             PrometheusMeterRegistry registry, String readinessAddress, Buffer consolePage, Buffer consoleScript,
-            Drain drain) {
+            Drain drain, Guard guard) {
 
   /** Event-bus request timeout of the gateway's calls to the other verticles. */
   static final long BUS_TIMEOUT_MS = 5_000;

@@ -39,7 +39,7 @@ public final class GatewayVerticle extends VerticleBase {
     HeraldConfig.Http http = edge.config().http();
     Router router = Router.router(vertx);
     Routes routes = new Routes(router, edge.registry(),
-        BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()).setMergeFormAttributes(false));
+        BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()).setMergeFormAttributes(false), edge.guard());
     cors(http.corsOrigins(), router);
     OpsRoutes ops = new OpsRoutes(vertx, edge);
     ops.mountHealth(routes);
@@ -50,7 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
       ops.mountConsole(routes);
     }
     router.route().failureHandler(this::onFailure);
-    for (int status : new int[] {400, 403, 404, 405, 413, 500}) {
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 429, 500}) {
       router.errorHandler(status, this::onFailure);
     }
     // Strict thread mode: every response here is written on its connection's event loop (the routes run
@@ -84,7 +84,7 @@ public final class GatewayVerticle extends VerticleBase {
     CorsHandler cors = CorsHandler.create()
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
         .allowedHeaders(Set.of("Content-Type", "Last-Event-ID", "Idempotency-Key", "Authorization",
-            "Cache-Control"))
+            "Cache-Control", Guard.SESSION_HEADER))
         .maxAgeSeconds(600);
     if (!origins.contains("*")) {
       cors.addOrigins(origins).allowCredentials(true);

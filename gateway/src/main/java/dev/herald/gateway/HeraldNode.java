@@ -1,5 +1,8 @@
 package dev.herald.gateway;
 
+import dev.herald.gateway.auth.Access;
+import dev.herald.gateway.auth.SessionCredentials;
+import dev.herald.gateway.auth.SessionKeys;
 import dev.herald.gateway.config.ConfigException;
 import dev.herald.gateway.config.HeraldConfig;
 import dev.herald.gateway.config.HeraldConfig.Role;
@@ -67,6 +70,8 @@ public final class HeraldNode {
   /** The heartbeat and replay deployments: a draining node withdraws them first. */
   private final List<String> services = new ArrayList<>();
   private SseStreams nodeStreams;
+  private SessionKeys sessionKeys;
+  private Guard guard;
   private Future<Void> drained;
   private int port;
   private boolean stopped;
@@ -97,10 +102,6 @@ public final class HeraldNode {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
-    if (!"open".equals(config.auth().mode())) {
-      return Future.failedFuture(new IllegalArgumentException("auth.mode=" + config.auth().mode()
-          + ": only auth.mode=open is in this build"));
-    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -115,7 +116,7 @@ public final class HeraldNode {
       return Future.failedFuture(e);
     }
     HeraldNode node = new HeraldNode(vertx, config, nodeId, registry, stores);
-    return stores.awaitReachable(STORE_WAIT_MS).compose(v -> node.deploy()).transform(ar -> {
+    return stores.awaitReachable(STORE_WAIT_MS).compose(v -> node.guard()).compose(node::deploy).transform(ar -> {
       if (ar.succeeded()) {
         LOG.info("Herald node {} started: roles {}, HTTP on port {}", node.nodeId, config.roles(), node.port);
         return Future.succeededFuture(node);
@@ -125,7 +126,45 @@ public final class HeraldNode {
     });
   }
 
-  private Future<Void> deploy() {
+  /**
+   * The access layer: the {@code auth.mode} access (for {@code jwt}, once its keys are read) and the session
+   * credentials under the key every node shares ({@link SessionKeys}: per process on memory stores, in Redis
+   * otherwise).
+   */
+  private Future<Guard> guard() {
+    Future<SessionKeys> keys = stores.redis() == null ? Future.succeededFuture(SessionKeys.local())
+        : SessionKeys.shared(vertx, stores.redis(), config.name(), Stores.REDIS_TIMEOUT_MS)
+            .recover(e -> Future.failedFuture("cannot read the session key in Redis at " + stores.description()
+                + ": " + e.getMessage()));
+    return keys.compose(k -> {
+      sessionKeys = k;
+      return Access.create(vertx, config.auth());
+    }).map(access -> {
+      guard = new Guard(access, new SessionCredentials(sessionKeys), config.auth());
+      if (access.mode().equals("jwt")) {
+        LOG.info("auth.mode=jwt: tokens verified with {}", keySources(config.auth()));
+      }
+      return guard;
+    });
+  }
+
+  /** The kinds of keys configured, for the log (never a key). */
+  private static String keySources(HeraldConfig.Auth auth) {
+    List<String> kinds = new ArrayList<>();
+    if (auth.secret() != null) {
+      kinds.add("an HS256 secret");
+    }
+    if (!auth.publicKeys().isEmpty()) {
+      kinds.add(auth.publicKeys().size() + " public key(s)");
+    }
+    if (auth.jwks() != null) {
+      kinds.add("the JWKS at " + auth.jwks());
+    }
+    return String.join(", ", kinds) + (auth.issuer() == null ? "" : ", issuer " + auth.issuer())
+        + (auth.audience().isEmpty() ? "" : ", audience " + auth.audience());
+  }
+
+  private Future<Void> deploy(Guard guard) {
     String prefix = config.name();
     PresenceClient presence = new PresenceClient(vertx.eventBus(), new PresenceAddresses(prefix), Edge.BUS_TIMEOUT_MS);
     HistoryClient history = new HistoryClient(vertx.eventBus(), new HistoryAddresses(prefix), Edge.BUS_TIMEOUT_MS);
@@ -155,7 +194,7 @@ public final class HeraldNode {
         .compose(files -> {
           SseStreams streams = sse == null ? null : sse.streams();
           Edge edge = new Edge(config, nodeId, presence, history, streams, metrics,
-              prefix + ".gateway.ready." + nodeId, files[0], files[1], drain);
+              prefix + ".gateway.ready." + nodeId, files[0], files[1], drain, guard);
           return deployGateways(edge);
         });
   }
@@ -279,7 +318,15 @@ public final class HeraldNode {
       String id = deployments.get(i);
       chain = chain.eventually(() -> vertx.undeploy(id));
     }
-    return chain.eventually(stores::close).eventually(() -> {
+    return chain.eventually(() -> {
+      if (guard != null) {
+        guard.close();
+      }
+      if (sessionKeys != null) {
+        sessionKeys.close();
+      }
+      return stores.close();
+    }).eventually(() -> {
       metrics.close();
       LOG.info("Herald node {} stopped", nodeId);
       return Future.succeededFuture();

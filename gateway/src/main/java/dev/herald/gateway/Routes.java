@@ -2,6 +2,7 @@ package dev.herald.gateway;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -11,7 +12,9 @@ import java.util.Set;
 
 /**
  * Declares routes on a router so that each answer is counted in {@code herald.http.requests}
- * (tags {@code method}, {@code route} — the route's template, never the raw path — and {@code status}).
+ * (tags {@code method}, {@code route} — the route's template, never the raw path or query, so never a
+ * token — and {@code status}), and so that each route states its access {@link Guard.Rule}, which runs
+ * before it.
  */
 final class Routes {
   private static final String ROUTE_KEY = "herald.route";
@@ -20,12 +23,17 @@ final class Routes {
   private final Router router;
   private final MeterRegistry registry;
   private final BodyHandler body;
+  private final Guard guard;
 
-  /** @param body reads the bodies of POST routes (within {@code http.maxBodyBytes}) */
-  Routes(Router router, MeterRegistry registry, BodyHandler body) {
+  /**
+   * @param body  reads the bodies of POST routes (within {@code http.maxBodyBytes})
+   * @param guard applies each route's access rule
+   */
+  Routes(Router router, MeterRegistry registry, BodyHandler body, Guard guard) {
     this.router = router;
     this.registry = registry;
     this.body = body;
+    this.guard = guard;
     router.route().handler(ctx -> {
       ctx.addHeadersEndHandler(v -> count(ctx));
       if (!wellEscaped(ctx.request().path())) {
@@ -63,13 +71,19 @@ final class Routes {
     return router;
   }
 
-  Route get(String path) {
-    return tagged(router.route(HttpMethod.GET, path), path);
+  /** A GET route that runs once {@code rule} let the request through. */
+  Route get(String path, Guard.Rule rule) {
+    return guarded(tagged(router.route(HttpMethod.GET, path), path), rule);
   }
 
-  /** A POST route; its body is read first (a body over the limit is a 413). */
-  Route post(String path) {
-    return tagged(router.route(HttpMethod.POST, path).handler(body), path);
+  /** A POST route; its body is read first (a body over the limit is a 413), then {@code rule} applies. */
+  Route post(String path, Guard.Rule rule) {
+    return guarded(tagged(router.route(HttpMethod.POST, path).handler(body), path), rule);
+  }
+
+  private Route guarded(Route route, Guard.Rule rule) {
+    Handler<RoutingContext> check = guard.handler(rule);
+    return check == null ? route : route.handler(check);
   }
 
   private static Route tagged(Route route, String path) {

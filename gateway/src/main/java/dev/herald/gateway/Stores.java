@@ -169,6 +169,11 @@ public final class Stores {
     return history;
   }
 
+  /** The Redis client of a Redis store, else {@code null}. */
+  public Redis redis() {
+    return redis;
+  }
+
   /** {@code memory}, or {@code redis at host:port …}. */
   public String description() {
     return description;

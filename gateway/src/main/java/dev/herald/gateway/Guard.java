@@ -1,0 +1,154 @@
+package dev.herald.gateway;
+
+import dev.herald.gateway.auth.Access;
+import dev.herald.gateway.auth.Caller;
+import dev.herald.gateway.auth.SessionCredentials;
+import dev.herald.gateway.config.HeraldConfig;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * The access layer of the HTTP edge (docs/http-api.md#access), shared by every gateway instance of a node:
+ * every route is declared with a {@link Rule} ({@link Routes}), this class runs it before the route, and
+ * what a caller may then do with channels and sessions is asked of its {@link Caller}. Routes ask; they do
+ * not decide.
+ *
+ * <table>
+ *   <caption>What each route needs</caption>
+ *   <tr><th>route</th><th>rule</th><th>then</th></tr>
+ *   <tr><td>{@code /health/*}, {@code /metrics}, {@code /}, {@code /herald.js}</td><td>OPEN</td><td>-</td></tr>
+ *   <tr><td>{@code POST /v1/channels/{c}/events}, {@code POST /v1/events}</td><td>CALLER</td>
+ *       <td>publish to every channel</td></tr>
+ *   <tr><td>{@code GET /v1/channels/{c}/events}, {@code GET /v1/stream}</td><td>CALLER</td>
+ *       <td>read every channel</td></tr>
+ *   <tr><td>{@code POST /v1/heartbeat/start|stop}, {@code POST /v1/heartbeat}</td><td>CALLER</td>
+ *       <td>the session belongs to the caller ({@link SessionCredentials})</td></tr>
+ *   <tr><td>{@code /v1/sessions…}, {@code /v1/presence/stream}, {@code /v1/stats}</td><td>ADMIN</td><td>-</td></tr>
+ * </table>
+ *
+ * <p>Session credentials: a request presents one in the {@value #SESSION_HEADER} header, else the
+ * {@value #SESSION_QUERY} query parameter, else the {@value #SESSION_COOKIE} cookie — the first source
+ * present is the one used.
+ */
+final class Guard {
+  static final String SESSION_COOKIE = "herald_sid";
+  static final String SESSION_HEADER = "Herald-Session";
+  static final String SESSION_QUERY = "session";
+  private static final String CALLER_KEY = "herald.caller";
+
+  /** What a route needs before it runs. */
+  enum Rule {
+    /** Anyone: health, metrics, the console's files. */
+    OPEN,
+    /** A known caller (jwt: a valid token); the route then asks the {@link Caller} about channels and sessions. */
+    CALLER,
+    /** A known caller with {@code herald.admin}. */
+    ADMIN
+  }
+
+  /** Where a session credential came from. */
+  enum Source { HEADER, QUERY, COOKIE }
+
+  /** A session credential as presented: its text and where it came from. */
+  record Presented(String value, Source source) {
+  }
+
+  private final Access access;
+  private final SessionCredentials sessions;
+  /** The {@code Retry-After} of a stream refused by {@code auth.maxStreamsPerClient}. */
+  static final long STREAMS_RETRY_AFTER_S = 10;
+
+  private final HeraldConfig.Auth settings;
+  private final ClientStreams streams;
+
+  Guard(Access access, SessionCredentials sessions, HeraldConfig.Auth settings) {
+    this.access = access;
+    this.sessions = sessions;
+    this.settings = settings;
+    this.streams = new ClientStreams(settings.maxStreamsPerClient(), STREAMS_RETRY_AFTER_S);
+  }
+
+  /** The node's count of open streams per client ({@code auth.maxStreamsPerClient}). */
+  ClientStreams streams() {
+    return streams;
+  }
+
+  SessionCredentials sessions() {
+    return sessions;
+  }
+
+  HeraldConfig.Auth settings() {
+    return settings;
+  }
+
+  /** The handler that applies {@code rule} and stores the caller for the route; {@code null} for OPEN. */
+  Handler<RoutingContext> handler(Rule rule) {
+    if (rule == Rule.OPEN) {
+      return null;
+    }
+    return ctx -> access.authenticate(ctx.request()).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      Caller caller = ar.result();
+      if (rule == Rule.ADMIN) {
+        try {
+          caller.requireAdmin();
+        } catch (RuntimeException e) {
+          ctx.fail(e);
+          return;
+        }
+      }
+      ctx.put(CALLER_KEY, caller);
+      ctx.next();
+    });
+  }
+
+  /** The caller a {@link Rule#CALLER} or {@link Rule#ADMIN} route runs for. */
+  static Caller caller(RoutingContext ctx) {
+    Caller caller = ctx.get(CALLER_KEY);
+    if (caller == null) {
+      throw new IllegalStateException("route " + ctx.currentRoute().getPath() + " declared no access rule");
+    }
+    return caller;
+  }
+
+  /**
+   * The session credential {@code request} presents, or {@code null}: the {@value #SESSION_HEADER} header,
+   * else the {@value #SESSION_QUERY} query parameter, else the {@value #SESSION_COOKIE} cookie.
+   */
+  static Presented presented(HttpServerRequest request) {
+    String header = request.getHeader(SESSION_HEADER);
+    if (header != null) {
+      return new Presented(header.trim(), Source.HEADER);
+    }
+    List<String> query = request.params().getAll(SESSION_QUERY);
+    if (query.size() > 1) {
+      throw Problem.invalidQuery("the query parameter '" + SESSION_QUERY + "' is given " + query.size()
+          + " times; give it once");
+    }
+    if (query.size() == 1) {
+      return new Presented(query.get(0), Source.QUERY);
+    }
+    Cookie cookie = request.getCookie(SESSION_COOKIE);
+    return cookie == null ? null : new Presented(cookie.getValue(), Source.COOKIE);
+  }
+
+  /** The public id of the session {@code request} presents a valid credential of, for {@code caller}; else null. */
+  String sessionOf(HttpServerRequest request, Caller caller) {
+    Presented p = presented(request);
+    if (p == null) {
+      return null;
+    }
+    SessionCredentials.Checked checked = sessions.check(p.value(), caller.userId());
+    return checked.valid() ? checked.sessionId() : null;
+  }
+
+  void close() {
+    access.close();
+  }
+}
