@@ -63,12 +63,18 @@ final class Guard {
 
   private final HeraldConfig.Auth settings;
   private final ClientStreams streams;
+  private final Refusals sessionRefusals = new Refusals("sessions per client (auth.maxSessionsPerClient)");
 
   Guard(Access access, SessionCredentials sessions, HeraldConfig.Auth settings) {
     this.access = access;
     this.sessions = sessions;
     this.settings = settings;
     this.streams = new ClientStreams(settings.maxStreamsPerClient(), STREAMS_RETRY_AFTER_S);
+  }
+
+  /** The node's log of starts refused by {@code auth.maxSessionsPerClient}. */
+  Refusals sessionRefusals() {
+    return sessionRefusals;
   }
 
   /** The node's count of open streams per client ({@code auth.maxStreamsPerClient}). */

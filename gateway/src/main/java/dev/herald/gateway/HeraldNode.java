@@ -177,7 +177,7 @@ public final class HeraldNode {
     nodeStreams = sse == null ? null : sse.streams();
     Future<Void> chain = Future.succeededFuture();
     if (config.runs(Role.HEARTBEAT)) {
-      chain = chain.compose(v -> deploy(new HeartbeatVerticle(stores.presence(),
+      chain = chain.compose(v -> deploy(new HeartbeatVerticle(stores.presence(), stores.clients(),
           config.heartbeat(), presence.addresses(), metrics)));
     }
     if (config.runs(Role.REPLAY)) {

@@ -4,6 +4,8 @@ import dev.herald.gateway.auth.AuthFailure;
 import dev.herald.gateway.auth.Caller;
 import dev.herald.gateway.auth.SessionCredentials;
 import dev.herald.heartbeat.api.PresenceClient;
+import dev.herald.heartbeat.api.PresenceFailure;
+import io.vertx.core.eventbus.ReplyException;
 import dev.herald.heartbeat.api.PresenceOptions;
 import dev.herald.heartbeat.api.Session;
 import dev.herald.heartbeat.api.SessionIds;
@@ -72,7 +74,8 @@ final class PresenceRoutes {
       credential = minted.credential();
       sessionId = minted.sessionId();
     }
-    presence.start(sessionId, caller.userId(), meta).onSuccess(r -> {
+    int maxPerClient = guard.settings().maxSessionsPerClient();
+    presence.start(sessionId, caller.userId(), meta, caller.client(), maxPerClient).onSuccess(r -> {
       Cookie held = ctx.request().getCookie(COOKIE);
       if (held == null || !credential.equals(held.getValue())) {
         ctx.response().addCookie(Cookie.cookie(COOKIE, credential).setPath("/").setHttpOnly(true)
@@ -83,7 +86,19 @@ final class PresenceRoutes {
         reply.put("sessionToken", credential);
       }
       Responses.json(ctx, 200, reply);
-    }).onFailure(e -> Problems.send(ctx, e, SERVICE));
+    }).onFailure(e -> Problems.send(ctx, tooMany(e, caller, maxPerClient), SERVICE));
+  }
+
+  /** A start refused by the presence service for the client's bound: a {@code 429} with {@code Retry-After}. */
+  private Throwable tooMany(Throwable e, Caller caller, int max) {
+    if (e instanceof ReplyException re && re.failureCode() == PresenceFailure.TOO_MANY) {
+      guard.sessionRefusals().refused(caller.client(), max);
+      long retry = options.expireDelay().plus(options.purgeDelay()).toSeconds();
+      return AuthFailure.tooMany("too-many-sessions", "this " + (caller.authenticated() ? "user" : "address")
+          + " already holds " + max + " sessions (auth.maxSessionsPerClient); stop one, or wait until an abandoned "
+          + "one expires", retry);
+    }
+    return e;
   }
 
   /**
@@ -169,7 +184,7 @@ final class PresenceRoutes {
       Responses.noContent(ctx);
       return;
     }
-    presence.stop(sessionId).onSuccess(stopped -> Responses.noContent(ctx))
+    presence.stop(sessionId, Guard.caller(ctx).client()).onSuccess(stopped -> Responses.noContent(ctx))
         .onFailure(e -> Problems.send(ctx, e, SERVICE));
   }
 

@@ -69,6 +69,34 @@ final class PresenceRequests {
     return s;
   }
 
+  /** Longest accepted client name (of a start's {@code client}). */
+  static final int MAX_CLIENT = 300;
+
+  /** The optional {@code client} a start counts against: 1–300 characters. */
+  static String client(JsonObject body) {
+    Object v = body.getValue("client");
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s) || s.isEmpty() || s.length() > MAX_CLIENT) {
+      throw bad("client must be a string of 1-" + MAX_CLIENT + " characters");
+    }
+    return s;
+  }
+
+  /** The optional {@code maxPerClient}: an integer of at least 1, 0 (or absent) for no bound. */
+  static int maxPerClient(JsonObject body) {
+    Object v = body.getValue("maxPerClient");
+    if (v == null) {
+      return 0;
+    }
+    boolean integral = v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte;
+    if (!integral || ((Number) v).longValue() < 0 || ((Number) v).longValue() > Integer.MAX_VALUE) {
+      throw bad("maxPerClient must be a whole number, 0 for no bound");
+    }
+    return ((Number) v).intValue();
+  }
+
   /** The optional {@code meta}: a JSON object of at most {@link PresenceOptions#MAX_META_BYTES} bytes. */
   static JsonObject meta(JsonObject body) {
     Object v = body.getValue("meta");

@@ -40,7 +40,22 @@ public final class PresenceClient {
    * @param meta      application data, or {@code null}
    */
   public Future<StartResult> start(String sessionId, String userId, JsonObject meta) {
+    return start(sessionId, userId, meta, null, 0);
+  }
+
+  /**
+   * {@link #start(String, String, JsonObject)} counted against {@code client}'s sessions: when the client
+   * already holds {@code maxPerClient} connected sessions (this one not among them), fails with
+   * {@link PresenceFailure#TOO_MANY}. The gateway names the token's user, or the client address.
+   *
+   * @param client       whom the session counts against, or {@code null} for no bound
+   * @param maxPerClient the bound; 0 for none
+   */
+  public Future<StartResult> start(String sessionId, String userId, JsonObject meta, String client, int maxPerClient) {
     JsonObject req = new JsonObject();
+    if (client != null && maxPerClient > 0) {
+      req.put("client", client).put("maxPerClient", maxPerClient);
+    }
     if (sessionId != null) {
       req.put("sessionId", sessionId);
     }
@@ -71,8 +86,16 @@ public final class PresenceClient {
 
   /** Stops a session; answers true when it was connected (and so got its disconnect now). */
   public Future<Boolean> stop(String sessionId) {
-    return bus.<JsonObject>request(addresses.stop(), new JsonObject().put("sessionId", sessionId), options)
-        .map(m -> m.body().getBoolean("stopped"));
+    return stop(sessionId, null);
+  }
+
+  /** {@link #stop(String)} of a session started for {@code client}: its slot of the client's bound is freed now. */
+  public Future<Boolean> stop(String sessionId, String client) {
+    JsonObject req = new JsonObject().put("sessionId", sessionId);
+    if (client != null) {
+      req.put("client", client);
+    }
+    return bus.<JsonObject>request(addresses.stop(), req, options).map(m -> m.body().getBoolean("stopped"));
   }
 
   /** The seed's {@code isConnected}: the session, or {@code null} when it is not connected. */
