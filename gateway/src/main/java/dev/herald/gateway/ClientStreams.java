@@ -29,10 +29,10 @@ final class ClientStreams {
 
   /** Takes a slot for {@code caller}'s stream on {@code response}, freed when it ends; a {@code 429} past the bound. */
   void admit(Caller caller, HttpServerResponse response) {
-    if (max <= 0) {
+    String client = caller.client();
+    if (max <= 0 || client == null) {
       return;
     }
-    String client = caller.client();
     boolean[] taken = new boolean[1];
     open.compute(client, (k, n) -> {
       int now = n == null ? 0 : n;

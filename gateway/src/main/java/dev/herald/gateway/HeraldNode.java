@@ -140,7 +140,7 @@ public final class HeraldNode {
       sessionKeys = k;
       return Access.create(vertx, config.auth());
     }).map(access -> {
-      guard = new Guard(access, new SessionCredentials(sessionKeys), config.auth());
+      guard = new Guard(access, new SessionCredentials(sessionKeys), config.auth(), ReadinessVerticle.canaryChannel(nodeId));
       if (access.mode().equals("jwt")) {
         LOG.info("auth.mode=jwt: tokens verified with {}", keySources(config.auth()));
       }

@@ -40,6 +40,8 @@ class TokenExpiryTest {
     String writer = tokens.sign(Tokens.claims("writer", 600, List.of("*"), List.of("*"), false));
     WebClient web = WebClient.create(vertx);
     long[] timer = {-1};
+    LogTap log = LogTap.install();
+    List<String> secrets = new ArrayList<>(List.of(writer));
     try {
       List<JsonObject> closes = new CopyOnWriteArrayList<>();
       TestNode.await(vertx.eventBus().<JsonObject>consumer(new SseAddresses("herald").disconnect(),
@@ -51,6 +53,7 @@ class TokenExpiryTest {
       // a token that expires in about 2 s, while events keep coming every 20 ms
       long exp = System.currentTimeMillis() / 1000 + 3;
       String shortLived = tokens.sign(Tokens.claims("reader", 0, List.of(ch), List.of(), false).put("exp", exp));
+      secrets.add(shortLived);
       AtomicInteger published = new AtomicInteger(1);
       timer[0] = vertx.setPeriodic(20, t -> web.post(it.port(), "127.0.0.1", "/v1/channels/" + ch + "/events")
           .putHeader("Authorization", "Bearer " + writer).putHeader("Content-Type", "application/json")
@@ -75,6 +78,7 @@ class TokenExpiryTest {
 
       // the client takes a fresh token and resumes from its last id
       String fresh = tokens.sign(Tokens.claims("reader", 600, List.of(ch), List.of(), false));
+      secrets.add(fresh);
       SseTestClient after = Streams.live(vertx, it.port(), "/v1/stream?channel=" + ch + "&access_token=" + fresh,
           Map.of("Last-Event-ID", before.lastEventId()));
       GapTest.waitUntil(vertx, () -> after.events().size() > 20);
@@ -95,7 +99,14 @@ class TokenExpiryTest {
       int seenUpTo = seen.indexOf(marker) + 1;
       assertEquals(stored.subList(0, upTo), seen.subList(0, seenUpTo), "gap-free and once each, across the cut");
       Streams.close(after);
+      for (String secret : secrets) {
+        // query strings and tokens never reach a log line (a token's signature is its secret part)
+        String signature = secret.substring(secret.lastIndexOf('.') + 1);
+        assertTrue(log.lines().stream().noneMatch(l -> l.contains(signature)), "a token was logged");
+      }
+      assertTrue(log.lines().stream().noneMatch(l -> l.contains("access_token")), String.join("\n", log.lines()));
     } finally {
+      log.close();
       if (timer[0] >= 0) {
         vertx.cancelTimer(timer[0]);
       }

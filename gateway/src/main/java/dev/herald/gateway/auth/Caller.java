@@ -22,6 +22,14 @@ public record Caller(String userId, String client, long expiresAtMs, ChannelPatt
     return new Caller(null, "addr:" + address, 0, ChannelPatterns.ALL, ChannelPatterns.ALL, true);
   }
 
+  /**
+   * The node itself (its readiness canary, over its own HTTP port): may read only {@code channels}, holds no
+   * session, and no abuse bound counts it ({@code client} is null).
+   */
+  public static Caller node(String channel) {
+    return new Caller(null, null, 0, ChannelPatterns.parse(channel), ChannelPatterns.NONE, false);
+  }
+
   /** True in jwt mode (a verified token), false for an anonymous caller of open mode. */
   public boolean authenticated() {
     return userId != null;
