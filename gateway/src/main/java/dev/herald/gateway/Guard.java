@@ -3,6 +3,11 @@ package dev.herald.gateway;
 import dev.herald.gateway.auth.Access;
 import dev.herald.gateway.auth.Caller;
 import dev.herald.gateway.auth.SessionCredentials;
+import dev.herald.gateway.auth.SessionKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.herald.gateway.config.HeraldConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
@@ -61,7 +66,10 @@ final class Guard {
   record Presented(String value, Source source) {
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+
   private final Access access;
+  private final SessionKeys keys;
   private final SessionCredentials sessions;
   /** The {@code Retry-After} of a stream refused by {@code auth.maxStreamsPerClient}. */
   static final long STREAMS_RETRY_AFTER_S = 10;
@@ -73,10 +81,11 @@ final class Guard {
   private final Refusals sessionRefusals = new Refusals("sessions per client (auth.maxSessionsPerClient)");
 
   /** @param canaryChannel the channel of this node's readiness canary, the only one its key may read */
-  Guard(Access access, SessionCredentials sessions, HeraldConfig.Auth settings, String canaryChannel) {
+  Guard(Access access, SessionKeys keys, HeraldConfig.Auth settings, String canaryChannel) {
     this.canaryChannel = canaryChannel;
     this.access = access;
-    this.sessions = sessions;
+    this.keys = keys;
+    this.sessions = new SessionCredentials(keys);
     this.settings = settings;
     this.streams = new ClientStreams(settings.maxStreamsPerClient(), STREAMS_RETRY_AFTER_S);
   }
@@ -89,6 +98,40 @@ final class Guard {
   /** The node's count of open streams per client ({@code auth.maxStreamsPerClient}). */
   ClientStreams streams() {
     return streams;
+  }
+
+  /**
+   * The access layer of a node: the {@code auth.mode} access (for {@code jwt}, once its keys are read) and the
+   * session credentials under the key every node shares ({@link SessionKeys}: per process on memory stores,
+   * in Redis otherwise).
+   */
+  static Future<Guard> start(Vertx vertx, HeraldConfig config, Stores stores, String canaryChannel) {
+    Future<SessionKeys> keys = stores.redis() == null ? Future.succeededFuture(SessionKeys.local())
+        : SessionKeys.shared(vertx, stores.redis(), config.name(), Stores.REDIS_TIMEOUT_MS)
+            .recover(e -> Future.failedFuture("cannot read the session key in Redis at " + stores.description()
+                + ": " + e.getMessage()));
+    return keys.compose(k -> Access.create(vertx, config.auth()).onFailure(e -> k.close()).map(access -> {
+      if (access.mode().equals("jwt")) {
+        LOG.info("auth.mode=jwt: tokens verified with {}", keySources(config.auth()));
+      }
+      return new Guard(access, k, config.auth(), canaryChannel);
+    }));
+  }
+
+  /** The kinds of keys configured, for the log (never a key). */
+  private static String keySources(HeraldConfig.Auth auth) {
+    List<String> kinds = new java.util.ArrayList<>();
+    if (auth.secret() != null) {
+      kinds.add("an HS256 secret");
+    }
+    if (!auth.publicKeys().isEmpty()) {
+      kinds.add(auth.publicKeys().size() + " public key(s)");
+    }
+    if (auth.jwks() != null) {
+      kinds.add("the JWKS at " + auth.jwks());
+    }
+    return String.join(", ", kinds) + (auth.issuer() == null ? "" : ", issuer " + auth.issuer())
+        + (auth.audience().isEmpty() ? "" : ", audience " + auth.audience());
   }
 
   SessionCredentials sessions() {
@@ -187,7 +230,9 @@ final class Guard {
     return checked.valid() ? checked.sessionId() : null;
   }
 
+  /** Stops background work: JWKS refreshes and the session key's checks. */
   void close() {
     access.close();
+    keys.close();
   }
 }

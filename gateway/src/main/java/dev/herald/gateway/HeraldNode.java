@@ -1,8 +1,5 @@
 package dev.herald.gateway;
 
-import dev.herald.gateway.auth.Access;
-import dev.herald.gateway.auth.SessionCredentials;
-import dev.herald.gateway.auth.SessionKeys;
 import dev.herald.gateway.config.ConfigException;
 import dev.herald.gateway.config.HeraldConfig;
 import dev.herald.gateway.config.HeraldConfig.Role;
@@ -70,7 +67,6 @@ public final class HeraldNode {
   /** The heartbeat and replay deployments: a draining node withdraws them first. */
   private final List<String> services = new ArrayList<>();
   private SseStreams nodeStreams;
-  private SessionKeys sessionKeys;
   private Guard guard;
   private Future<Void> drained;
   private int port;
@@ -116,7 +112,11 @@ public final class HeraldNode {
       return Future.failedFuture(e);
     }
     HeraldNode node = new HeraldNode(vertx, config, nodeId, registry, stores);
-    return stores.awaitReachable(STORE_WAIT_MS).compose(v -> node.guard()).compose(node::deploy).transform(ar -> {
+    return stores.awaitReachable(STORE_WAIT_MS).compose(v -> Guard.start(vertx, config, stores,
+        ReadinessVerticle.canaryChannel(node.nodeId))).compose(g -> {
+          node.guard = g;
+          return node.deploy(g);
+        }).transform(ar -> {
       if (ar.succeeded()) {
         LOG.info("Herald node {} started: roles {}, HTTP on port {}", node.nodeId, config.roles(), node.port);
         return Future.succeededFuture(node);
@@ -124,44 +124,6 @@ public final class HeraldNode {
       LOG.error("Herald node {} failed to start: {}", node.nodeId, ar.cause().getMessage());
       return node.stop().transform(x -> Future.failedFuture(ar.cause()));
     });
-  }
-
-  /**
-   * The access layer: the {@code auth.mode} access (for {@code jwt}, once its keys are read) and the session
-   * credentials under the key every node shares ({@link SessionKeys}: per process on memory stores, in Redis
-   * otherwise).
-   */
-  private Future<Guard> guard() {
-    Future<SessionKeys> keys = stores.redis() == null ? Future.succeededFuture(SessionKeys.local())
-        : SessionKeys.shared(vertx, stores.redis(), config.name(), Stores.REDIS_TIMEOUT_MS)
-            .recover(e -> Future.failedFuture("cannot read the session key in Redis at " + stores.description()
-                + ": " + e.getMessage()));
-    return keys.compose(k -> {
-      sessionKeys = k;
-      return Access.create(vertx, config.auth());
-    }).map(access -> {
-      guard = new Guard(access, new SessionCredentials(sessionKeys), config.auth(), ReadinessVerticle.canaryChannel(nodeId));
-      if (access.mode().equals("jwt")) {
-        LOG.info("auth.mode=jwt: tokens verified with {}", keySources(config.auth()));
-      }
-      return guard;
-    });
-  }
-
-  /** The kinds of keys configured, for the log (never a key). */
-  private static String keySources(HeraldConfig.Auth auth) {
-    List<String> kinds = new ArrayList<>();
-    if (auth.secret() != null) {
-      kinds.add("an HS256 secret");
-    }
-    if (!auth.publicKeys().isEmpty()) {
-      kinds.add(auth.publicKeys().size() + " public key(s)");
-    }
-    if (auth.jwks() != null) {
-      kinds.add("the JWKS at " + auth.jwks());
-    }
-    return String.join(", ", kinds) + (auth.issuer() == null ? "" : ", issuer " + auth.issuer())
-        + (auth.audience().isEmpty() ? "" : ", audience " + auth.audience());
   }
 
   private Future<Void> deploy(Guard guard) {
@@ -321,9 +283,6 @@ public final class HeraldNode {
     return chain.eventually(() -> {
       if (guard != null) {
         guard.close();
-      }
-      if (sessionKeys != null) {
-        sessionKeys.close();
       }
       return stores.close();
     }).eventually(() -> {
