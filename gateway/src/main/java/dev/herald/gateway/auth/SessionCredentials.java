@@ -89,10 +89,12 @@ public final class SessionCredentials {
     if (raw == null || !signedByUs(raw)) {
       return new Checked(Verdict.NOT_MINTED, null);
     }
-    if (!MessageDigest.isEqual(ownerTag(owner), java.util.Arrays.copyOfRange(raw, 1 + SECRET, SIGNED))) {
-      // a credential of open mode shown with a token is no one's credential there: start anew
-      boolean ofNobody = MessageDigest.isEqual(ownerTag(null), java.util.Arrays.copyOfRange(raw, 1 + SECRET, SIGNED));
-      return new Checked(ofNobody ? Verdict.NOT_MINTED : Verdict.OTHER_OWNER, null);
+    byte[] tag = java.util.Arrays.copyOfRange(raw, 1 + SECRET, SIGNED);
+    if (!MessageDigest.isEqual(ownerTag(owner), tag)) {
+      // Across a change of auth.mode a credential is no one's: one of open mode shown with a token, or one of
+      // a user shown without (open mode), starts anew. Only a user's credential shown by another user is refused.
+      boolean acrossModes = owner == null || MessageDigest.isEqual(ownerTag(null), tag);
+      return new Checked(acrossModes ? Verdict.NOT_MINTED : Verdict.OTHER_OWNER, null);
     }
     return new Checked(Verdict.VALID, publicId(raw));
   }
