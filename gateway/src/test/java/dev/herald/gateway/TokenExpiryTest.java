@@ -114,4 +114,22 @@ class TokenExpiryTest {
       it.stop();
     }
   }
+
+  @Test
+  void thePresenceStreamEndsWithItsTokenToo(Vertx vertx) {
+    TestNode.Running it = TestNode.run(vertx, Map.of("auth.mode", "jwt", "auth.jwt.secret", SECRET,
+        "auth.jwt.leeway", "0s"));
+    try {
+      Tokens tokens = Tokens.hs256(vertx, SECRET);
+      long exp = System.currentTimeMillis() / 1000 + 2;
+      String admin = tokens.sign(Tokens.claims("ops", 0, null, null, true).put("exp", exp));
+      SseTestClient presence = Streams.live(vertx, it.port(), "/v1/presence/stream?access_token=" + admin);
+      TestNode.await(presence.awaitEnd(java.time.Duration.ofSeconds(10)));
+      assertTrue(System.currentTimeMillis() >= exp * 1000, "ended at exp, not before");
+      List<SseEvent> got = presence.events();
+      assertEquals("herald.expired", got.get(got.size() - 1).type(), got.toString());
+    } finally {
+      it.stop();
+    }
+  }
 }
