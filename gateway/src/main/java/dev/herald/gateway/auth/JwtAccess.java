@@ -55,11 +55,23 @@ final class JwtAccess implements Access {
     }
     TokenCredentials credentials = new TokenCredentials(token);
     JWTAuth auth = keys.current();
-    return auth.authenticate(credentials)
+    return verify(auth, credentials)
         .recover(e -> e instanceof NoSuchKeyIdException
-            ? keys.refreshed().compose(fresh -> fresh == auth ? Future.failedFuture(e) : fresh.authenticate(credentials))
+            ? keys.refreshed().compose(fresh -> fresh == auth ? Future.failedFuture(e) : verify(fresh, credentials))
             : Future.failedFuture(e))
         .transform(ar -> ar.succeeded() ? caller(ar.result()) : Future.failedFuture(classify(ar.cause())));
+  }
+
+  /**
+   * vertx-auth-jwt's verdict; what it throws instead of failing (a claim of the wrong type, e.g. {@code "exp":
+   * "tomorrow"}, throws from its expiry check) is a failure too, so a token can never make a 500.
+   */
+  private static Future<User> verify(JWTAuth auth, TokenCredentials credentials) {
+    try {
+      return auth.authenticate(credentials);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** The token of the first source the request uses; {@code 401} when none has one. */
