@@ -132,6 +132,14 @@ abstract class SessionSecretsContract {
 
   @Test
   void theHeaderAndQueryCarryTheSecretForPagesWithoutThirdPartyCookies() {
+    try (LogTap log = LogTap.install()) {
+      headerAndQuery();
+      assertTrue(log.lines().stream().noneMatch(l -> l.contains("session=") || l.contains("Herald-Session")),
+          "credentials never reach a log line: " + String.join("\n", log.lines()));
+    }
+  }
+
+  private void headerAndQuery() {
     Reply start = api().post("/v1/heartbeat/start", "{}", "Herald-Session", "new", "Content-Type", "application/json");
     assertEquals(200, start.statusCode(), start::bodyAsString);
     JsonObject body = start.bodyAsJsonObject();
@@ -171,6 +179,8 @@ abstract class SessionSecretsContract {
     GapTest.waitUntil(it.vertx(), () -> disconnects.stream().anyMatch(e -> id.equals(e.session().sessionId())));
     assertEquals("stop", disconnects.stream().filter(e -> id.equals(e.session().sessionId())).findFirst()
         .orElseThrow().reason());
+    String metrics = api().get("/metrics").bodyAsString();
+    assertFalse(metrics.contains(token) || metrics.contains("session="), "nor a metric label");
   }
 
   /**
