@@ -48,6 +48,9 @@ final class Guard {
    */
   static final String CANARY_HEADER = "Herald-Canary";
   private static final String CALLER_KEY = "herald.caller";
+  /** The {@code Retry-After} of a stream refused by {@code auth.maxStreamsPerClient}. */
+  static final long STREAMS_RETRY_AFTER_S = 10;
+  private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
   /** What a route needs before it runs. */
   enum Rule {
@@ -66,14 +69,9 @@ final class Guard {
   record Presented(String value, Source source) {
   }
 
-  private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
-
   private final Access access;
   private final SessionKeys keys;
   private final SessionCredentials sessions;
-  /** The {@code Retry-After} of a stream refused by {@code auth.maxStreamsPerClient}. */
-  static final long STREAMS_RETRY_AFTER_S = 10;
-
   private final HeraldConfig.Auth settings;
   private final ClientStreams streams;
   private final String canaryKey = newCanaryKey();
