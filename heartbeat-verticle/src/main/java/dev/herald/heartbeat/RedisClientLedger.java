@@ -1,7 +1,6 @@
 package dev.herald.heartbeat;
 
 import dev.herald.heartbeat.api.Session;
-import dev.herald.redis.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -26,7 +25,6 @@ import java.util.Objects;
  */
 public final class RedisClientLedger implements ClientLedger {
   static final int TTL_HOURS = 24;
-  private static final LuaScript ADMIT = RedisPresenceStore.script("admit");
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private final RedisCalls calls;
@@ -44,7 +42,7 @@ public final class RedisClientLedger implements ClientLedger {
 
   @Override
   public Future<List<String>> admit(String client, String sessionId, int max, long now, long staleBefore) {
-    RedisCall call = RedisCall.script(ADMIT, List.of(key(client)), List.of(sessionId, Integer.toString(max),
+    RedisCall call = RedisCall.script(RedisPresenceStore.ADMIT, List.of(key(client)), List.of(sessionId, Integer.toString(max),
         Long.toString(now), Long.toString(staleBefore), Long.toString(Duration.ofHours(TTL_HOURS).toMillis())));
     return calls.send("admit", call, null).map(r -> {
       if (r.get(0).toInteger() == 1) {

@@ -79,7 +79,9 @@ public final class RedisPresenceStore implements PresenceStore {
   private static final LuaScript CLAIM = script("claim");
   private static final LuaScript READ = script("read");
   private static final LuaScript LIST = script("list");
-  private static final List<LuaScript> SCRIPTS = List.of(START, TOUCH, REMOVE, CLAIM, READ, LIST);
+  /** The {@link RedisClientLedger}'s script: loaded with the others, so its first use needs no EVAL. */
+  static final LuaScript ADMIT = script("admit");
+  private static final List<LuaScript> SCRIPTS = List.of(START, TOUCH, REMOVE, CLAIM, READ, LIST, ADMIT);
 
   private final RedisCalls calls;
   private final RedisPresenceKeys keys;

@@ -127,7 +127,8 @@ final class ChaosSessions extends ChaosVerticle {
               c.problem = ar.failed() ? ar.cause().toString() : String.valueOf(ar.result().statusCode());
             } else if (ar.succeeded() && ar.result().statusCode() == 404) {
               c.beating = false;
-              failures.add("roaming session " + c.id + " was no longer connected (404) on " + node.name);
+              failures.add("roaming session " + c.id + " was no longer connected (404) on " + node.name + ": "
+                  + ar.result().bodyAsString());
             }
           });
     }
