@@ -37,8 +37,10 @@ if [[ ! -f "$herald_jar" ]]; then
   (cd "$root" && mvn -B -q -o -DskipTests package >&2)
 fi
 log="$(mktemp -t herald-bench.XXXXXX.log)"
+# Every load client comes from 127.0.0.1: the per-address bounds (auth.max*PerClient) would cap the load.
 # shellcheck disable=SC2086
-java ${HERALD_JAVA_OPTS:-} -jar "$herald_jar" --http.port=0 --http.host=127.0.0.1 ${HERALD_ARGS:-} >"$log" 2>&1 &
+java ${HERALD_JAVA_OPTS:-} -jar "$herald_jar" --http.port=0 --http.host=127.0.0.1 --auth.maxStreamsPerClient=0 \
+  --auth.maxSessionsPerClient=0 ${HERALD_ARGS:-} >"$log" 2>&1 &
 herald_pid=$!
 stop_herald() {
   if kill -0 "$herald_pid" 2>/dev/null; then

@@ -256,9 +256,11 @@ start_herald_node() {
   local name="$1"
   shift
   H_PORT="$(peers_free_port)" || return 1
-  # Herald refuses HERALD_* variables that are not settings: these two are this script's own.
+  # Herald refuses HERALD_* variables that are not settings: these two are this script's own. Every load
+  # client comes from 127.0.0.1, so the per-address bounds (auth.max*PerClient) are off.
   # shellcheck disable=SC2086
-  env -u HERALD_JAVA_OPTS -u HERALD_JAR java ${HERALD_JAVA_OPTS:-} -jar "$herald_jar" --http.host=127.0.0.1 --http.port="$H_PORT" "$@" \
+  env -u HERALD_JAVA_OPTS -u HERALD_JAR java ${HERALD_JAVA_OPTS:-} -jar "$herald_jar" --http.host=127.0.0.1 --http.port="$H_PORT" \
+    --auth.maxStreamsPerClient=0 --auth.maxSessionsPerClient=0 "$@" \
     >"$server_logs/$name.log" 2>&1 </dev/null &
   H_PID=$!
   STARTED+=("$H_PID")

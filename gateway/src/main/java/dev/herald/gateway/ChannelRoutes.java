@@ -35,9 +35,9 @@ final class ChannelRoutes {
   }
 
   void mount(Routes router) {
-    router.post("/v1/channels/:channel/events").handler(this::publish);
-    router.get("/v1/channels/:channel/events").handler(this::read);
-    router.post("/v1/events").handler(this::publishBatch);
+    router.post("/v1/channels/:channel/events", Guard.Rule.CALLER).handler(this::publish);
+    router.get("/v1/channels/:channel/events", Guard.Rule.CALLER).handler(this::read);
+    router.post("/v1/events", Guard.Rule.CALLER).handler(this::publishBatch);
     router.router().routeWithRegex("/v1/channels/+events/?").handler(ctx -> {
       throw Problem.invalidName("the channel is empty; name it in the path: /v1/channels/{channel}/events");
     });
@@ -51,6 +51,7 @@ final class ChannelRoutes {
     }
     String key = Publishing.idempotencyKey(keys.isEmpty() ? null : keys.get(0));
     PublishRequest request = Publishing.single(channel, RawJson.object(bodyText(ctx)), key);
+    Guard.caller(ctx).requirePublish(List.of(channel));
     history.publish(request)
         .onSuccess(r -> Responses.json(ctx, r.duplicate() ? 200 : 201, idJson(r)))
         .onFailure(e -> Problems.send(ctx, e, SERVICE));
@@ -71,6 +72,7 @@ final class ChannelRoutes {
         throw p.prefixed("events[" + i + "]: ").with("index", i);
       }
     }
+    Guard.caller(ctx).requirePublish(requests.stream().map(PublishRequest::channel).distinct().toList());
     history.publishAll(requests).onSuccess(results -> {
       JsonArray events = new JsonArray();
       results.forEach(r -> events.add(idJson(r)));
@@ -90,6 +92,7 @@ final class ChannelRoutes {
       after = null;
     }
     int limit = query.intValue("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    Guard.caller(ctx).requireSubscribe(List.of(channel));
     history.read(channel, after, limit)
         .onSuccess(page -> Responses.json(ctx, 200, pageJson(page)))
         .onFailure(e -> Problems.send(ctx, e, SERVICE));

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class Cors implements Handler<RoutingContext> {
   /** Request headers a page may send: JSON bodies, tokens, the session credential, resume and idempotency. */
-  static final Set<String> ALLOWED_HEADERS = Set.of("Content-Type", "Authorization", "Herald-Session",
+  static final Set<String> ALLOWED_HEADERS = Set.of("Content-Type", "Authorization", Guard.SESSION_HEADER,
       "Last-Event-ID", "Idempotency-Key", "Cache-Control");
   /** Response headers a page may read besides the CORS-safelisted ones. */
   static final Set<String> EXPOSED_HEADERS = Set.of("Retry-After", "WWW-Authenticate", "Allow");

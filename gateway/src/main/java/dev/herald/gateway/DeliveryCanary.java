@@ -34,6 +34,7 @@ final class DeliveryCanary {
   private final String host;
   private final int port;
   private final String channel;
+  private final String key;
   private final Map<String, Promise<Long>> pending = new HashMap<>();
   private final StringBuilder line = new StringBuilder();
   private final StringBuilder data = new StringBuilder();
@@ -46,7 +47,10 @@ final class DeliveryCanary {
   private long retryTimer = -1;
   private long sequence;
 
-  DeliveryCanary(Vertx vertx, HttpClient client, HistoryClient history, String host, int port, String channel) {
+  /** @param key what the canary sends in {@link Guard#CANARY_HEADER}, so its stream passes in jwt mode */
+  DeliveryCanary(Vertx vertx, HttpClient client, HistoryClient history, String host, int port, String channel,
+                 String key) {
+    this.key = key;
     this.vertx = vertx;
     this.client = client;
     this.history = history;
@@ -98,7 +102,8 @@ final class DeliveryCanary {
       return;
     }
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
-        .setURI("/v1/stream?channel=" + channel).putHeader("Accept", "text/event-stream");
+        .setURI("/v1/stream?channel=" + channel).putHeader("Accept", "text/event-stream")
+        .putHeader(Guard.CANARY_HEADER, key);
     client.request(options).compose(req -> req.send()).onComplete(ar -> {
       if (ar.failed()) {
         disconnected("connecting failed: " + ar.cause().getMessage());

@@ -19,10 +19,11 @@ import io.vertx.core.buffer.Buffer;
  * @param openApi          {@code openapi.json}, the HTTP API's OpenAPI document, or {@code null} when it is not packaged
  * @param drain            whether the node is draining (readiness answers 503 at once)
  * @param connections      the node's HTTP connections, counted against {@code http.maxConnections}
+ * @param guard            the access layer: who may do what, and whose sessions are whose
  */
 record Edge(HeraldConfig config, String nodeId, PresenceClient presence, HistoryClient history, SseStreams streams,
             PrometheusMeterRegistry registry, String readinessAddress, Buffer consolePage, Buffer consoleScript,
-            Buffer openApi, Drain drain, Connections connections) {
+            Buffer openApi, Drain drain, Connections connections, Guard guard) {
 
   Edge {
     streams = HeadStreams.wrap(streams);

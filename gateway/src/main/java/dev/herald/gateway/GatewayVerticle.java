@@ -53,7 +53,7 @@ public final class GatewayVerticle extends VerticleBase {
     connections = new ConnectionGuard(vertx, edge.connections(), options);
     Router router = Router.router(vertx);
     routes = new Routes(router, edge.registry(),
-        BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()).setMergeFormAttributes(false));
+        BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()).setMergeFormAttributes(false), edge.guard());
     router.route().handler(new EdgeRules(connections, edge.securityHeaders()));
     router.route().handler(Cors.of(http.corsOrigins()));
     OpsRoutes ops = new OpsRoutes(vertx, edge);
@@ -65,7 +65,7 @@ public final class GatewayVerticle extends VerticleBase {
       ops.mountConsole(routes);
     }
     router.route().failureHandler(this::onFailure);
-    for (int status : new int[] {400, 403, 404, 405, 413, 415, 500}) {
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 429, 500}) {
       router.errorHandler(status, this::onFailure);
     }
     server = vertx.createHttpServer(options)

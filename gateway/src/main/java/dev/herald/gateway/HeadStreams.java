@@ -34,9 +34,9 @@ final class HeadStreams implements SseStreams {
   }
 
   @Override
-  public void openTopic(HttpServerRequest request, Map<String, String> events) {
+  public void openTopic(HttpServerRequest request, Map<String, String> events, long expiresAt) {
     if (!head(request)) {
-      streams.openTopic(request, events);
+      streams.openTopic(request, events, expiresAt);
     }
   }
 

@@ -73,6 +73,7 @@ public final class HeraldNode {
   private SseStreams nodeStreams;
   /** The gateway instances, one per event loop. */
   private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+  private Guard guard;
   private Future<Void> drained;
   private int port;
   private boolean stopped;
@@ -103,10 +104,6 @@ public final class HeraldNode {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
-    if (!"open".equals(config.auth().mode())) {
-      return Future.failedFuture(new IllegalArgumentException("auth.mode=" + config.auth().mode()
-          + ": only auth.mode=open is in this build"));
-    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -121,7 +118,11 @@ public final class HeraldNode {
       return Future.failedFuture(e);
     }
     HeraldNode node = new HeraldNode(vertx, config, nodeId, registry, stores);
-    return stores.awaitReachable(STORE_WAIT_MS).compose(v -> node.deploy()).transform(ar -> {
+    return stores.awaitReachable(STORE_WAIT_MS).compose(v -> Guard.start(vertx, config, stores,
+        ReadinessVerticle.canaryChannel(node.nodeId))).compose(g -> {
+          node.guard = g;
+          return node.deploy(g);
+        }).transform(ar -> {
       if (ar.succeeded()) {
         LOG.info("Herald node {} started: roles {}, HTTP on port {}", node.nodeId, config.roles(), node.port);
         return Future.succeededFuture(node);
@@ -131,7 +132,7 @@ public final class HeraldNode {
     });
   }
 
-  private Future<Void> deploy() {
+  private Future<Void> deploy(Guard guard) {
     String prefix = config.name();
     PresenceClient presence = new PresenceClient(vertx.eventBus(), new PresenceAddresses(prefix), Edge.BUS_TIMEOUT_MS);
     HistoryClient history = new HistoryClient(vertx.eventBus(), new HistoryAddresses(prefix), Edge.BUS_TIMEOUT_MS);
@@ -145,7 +146,7 @@ public final class HeraldNode {
     List<String> roles = config.roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().toList();
     Future<Void> chain = deploy(new InfoVerticle(new NodeAddresses(prefix), nodeId, roles));
     if (config.runs(Role.HEARTBEAT)) {
-      chain = chain.compose(v -> deploy(new HeartbeatVerticle(stores.presence(),
+      chain = chain.compose(v -> deploy(new HeartbeatVerticle(stores.presence(), stores.clients(),
           config.heartbeat(), presence.addresses(), metrics)));
     }
     if (config.runs(Role.REPLAY)) {
@@ -172,7 +173,7 @@ public final class HeraldNode {
               + "idle connections closed after {} ms", nodeId, connections.max(), fileLimit,
               connections.requestTimeoutMs(), connections.idleTimeoutMs());
           Edge edge = new Edge(config, nodeId, presence, history, streams, metrics,
-              prefix + ".gateway.ready." + nodeId, files[0], files[1], files[2], drain, connections);
+              prefix + ".gateway.ready." + nodeId, files[0], files[1], files[2], drain, connections, guard);
           return deployGateways(edge);
         });
   }
@@ -316,7 +317,12 @@ public final class HeraldNode {
       String id = deployments.get(i);
       chain = chain.eventually(() -> vertx.undeploy(id));
     }
-    return chain.eventually(stores::close).eventually(() -> {
+    return chain.eventually(() -> {
+      if (guard != null) {
+        guard.close();
+      }
+      return stores.close();
+    }).eventually(() -> {
       metrics.close();
       LOG.info("Herald node {} stopped", nodeId);
       return Future.succeededFuture();

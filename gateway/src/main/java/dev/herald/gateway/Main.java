@@ -178,14 +178,11 @@ public final class Main {
   }
 
   /**
-   * Refuses, naming the key, the settings whose implementation is not in this build, and the roles and
-   * cluster settings that cannot run together ({@link ClusterRules}) — before any port is taken.
+   * Refuses, naming the key, the roles and cluster settings that cannot run together ({@link ClusterRules}) —
+   * before any port is taken.
    */
   static void refuseWhatThisBuildLacks(HeraldConfig config) {
     ClusterRules.checkLaunch(config);
-    if (config.auth().mode().equals("jwt")) {
-      throw new ConfigException("auth.mode", "auth.mode=jwt: JWT auth is not in this build yet; use auth.mode=open");
-    }
   }
 
   /** The URL to print: {@code localhost} for the wildcard address, brackets around an IPv6 literal. */

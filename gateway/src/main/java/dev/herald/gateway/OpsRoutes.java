@@ -33,18 +33,18 @@ final class OpsRoutes {
   }
 
   void mountHealth(Routes router) {
-    router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(this::ready);
-    router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT)
+    router.get("/health/live", Guard.Rule.OPEN).handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready", Guard.Rule.OPEN).handler(this::ready);
+    router.get("/metrics", Guard.Rule.OPEN).handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT)
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(edge.registry().scrape()));
   }
 
   void mountConsole(Routes router) {
-    router.get("/v1/stats").handler(this::stats);
-    router.get("/").handler(ctx -> file(ctx, edge.consolePage(), "text/html; charset=utf-8", "index.html"));
-    router.get("/herald.js").handler(ctx -> file(ctx, edge.consoleScript(), "text/javascript; charset=utf-8",
+    router.get("/v1/stats", Guard.Rule.ADMIN).handler(this::stats);
+    router.get("/", Guard.Rule.OPEN).handler(ctx -> file(ctx, edge.consolePage(), "text/html; charset=utf-8", "index.html"));
+    router.get("/herald.js", Guard.Rule.OPEN).handler(ctx -> file(ctx, edge.consoleScript(), "text/javascript; charset=utf-8",
         "herald.js"));
-    router.get("/v1/openapi.json").handler(ctx -> file(ctx, edge.openApi(), "application/json", "openapi.json"));
+    router.get("/v1/openapi.json", Guard.Rule.OPEN).handler(ctx -> file(ctx, edge.openApi(), "application/json", "openapi.json"));
   }
 
   private void ready(RoutingContext ctx) {

@@ -1,6 +1,11 @@
 package dev.herald.gateway;
 
+import dev.herald.gateway.auth.AuthFailure;
+import dev.herald.gateway.auth.Caller;
+import dev.herald.gateway.auth.SessionCredentials;
 import dev.herald.heartbeat.api.PresenceClient;
+import dev.herald.heartbeat.api.PresenceFailure;
+import io.vertx.core.eventbus.ReplyException;
 import dev.herald.heartbeat.api.PresenceOptions;
 import dev.herald.heartbeat.api.Session;
 import dev.herald.heartbeat.api.SessionIds;
@@ -14,50 +19,104 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Presence over HTTP (docs/http-api.md): heartbeat start / beat / stop named by the {@code herald_sid}
- * cookie, and the session list, lookup and purge.
+ * Presence over HTTP (docs/http-api.md#presence): heartbeat start / beat / stop named by the session
+ * credential the request presents ({@link Guard#presented}: the {@code Herald-Session} header, the
+ * {@code session} query parameter or the {@code herald_sid} cookie), and the session list, lookup and purge.
+ *
+ * <p>The credential is a secret only Herald mints ({@link SessionCredentials}); the session's public
+ * {@code sessionId} is derived from it and is never taken in its place (G8). A start without a valid
+ * credential of this caller gets a new one, as the {@code herald_sid} cookie and — when the request sent
+ * {@code Herald-Session} ({@code new} or a credential) — as {@code sessionToken} in the reply, for pages
+ * whose browser blocks third-party cookies. A beat or stop with another user's credential is a {@code 403}.
  */
 final class PresenceRoutes {
-  static final String COOKIE = "herald_sid";
+  static final String COOKIE = Guard.SESSION_COOKIE;
+  /** The {@code Herald-Session} value that asks a start for a new credential. */
+  static final String NEW = "new";
   private static final String SERVICE = "presence";
 
   private final PresenceClient presence;
   private final PresenceOptions options;
   private final BeatBatcher beats;
+  private final Guard guard;
 
   /** Routes of one gateway verticle instance, so of one event loop: its beats are coalesced per loop. */
   PresenceRoutes(Edge edge) {
     this.presence = edge.presence();
     this.options = edge.config().heartbeat();
     this.beats = new BeatBatcher(presence);
+    this.guard = edge.guard();
   }
 
   void mount(Routes router) {
-    router.post("/v1/heartbeat/start").handler(this::start);
-    router.post("/v1/heartbeat/stop").handler(this::stop);
-    router.post("/v1/heartbeat").handler(this::beat);
-    router.get("/v1/sessions").handler(this::list);
-    router.post("/v1/sessions/purge").handler(this::purge);
-    router.get("/v1/sessions/:id").handler(this::get);
-  }
-
-  /** The session id of the request's {@code herald_sid} cookie when it is a valid id, else {@code null}. */
-  static String sessionOf(RoutingContext ctx) {
-    Cookie cookie = ctx.request().getCookie(COOKIE);
-    return cookie != null && SessionIds.isValid(cookie.getValue()) ? cookie.getValue() : null;
+    router.post("/v1/heartbeat/start", Guard.Rule.CALLER).handler(this::start);
+    router.post("/v1/heartbeat/stop", Guard.Rule.CALLER).handler(this::stop);
+    router.post("/v1/heartbeat", Guard.Rule.CALLER).handler(this::beat);
+    router.get("/v1/sessions", Guard.Rule.ADMIN).handler(this::list);
+    router.post("/v1/sessions/purge", Guard.Rule.ADMIN).handler(this::purge);
+    router.get("/v1/sessions/:id", Guard.Rule.ADMIN).handler(this::get);
   }
 
   private void start(RoutingContext ctx) {
     JsonObject meta = meta(ChannelRoutes.bodyText(ctx));
-    String cookieId = sessionOf(ctx);
-    String sessionId = cookieId != null ? cookieId : SessionIds.newId();
-    presence.start(sessionId, null, meta).onSuccess(r -> {
-      if (cookieId == null) {
-        ctx.response().addCookie(Cookie.cookie(COOKIE, r.session().sessionId()).setPath("/").setHttpOnly(true)
+    Caller caller = Guard.caller(ctx);
+    Guard.Presented presented = Guard.presented(ctx.request());
+    SessionCredentials.Checked checked = presented == null || NEW.equals(presented.value()) ? null
+        : guard.sessions().check(presented.value(), caller.userId());
+    String credential;
+    String sessionId;
+    if (checked != null && checked.valid()) {
+      credential = presented.value();
+      sessionId = checked.sessionId();
+    } else {
+      // none, "new", made up, of a previous version, or another user's: a session of this caller's own
+      SessionCredentials.Minted minted = guard.sessions().mint(caller.userId());
+      credential = minted.credential();
+      sessionId = minted.sessionId();
+    }
+    int maxPerClient = guard.settings().maxSessionsPerClient();
+    presence.start(sessionId, caller.userId(), meta, caller.client(), maxPerClient).onSuccess(r -> {
+      Cookie held = ctx.request().getCookie(COOKIE);
+      if (held == null || !credential.equals(held.getValue())) {
+        ctx.response().addCookie(Cookie.cookie(COOKIE, credential).setPath("/").setHttpOnly(true)
             .setSameSite(CookieSameSite.LAX).setSecure(ctx.request().isSSL()));
       }
-      Responses.json(ctx, 200, startJson(r));
-    }).onFailure(e -> Problems.send(ctx, e, SERVICE));
+      JsonObject reply = startJson(r);
+      if (presented != null && presented.source() == Guard.Source.HEADER) {
+        reply.put("sessionToken", credential);
+      }
+      Responses.json(ctx, 200, reply);
+    }).onFailure(e -> Problems.send(ctx, tooMany(e, caller, maxPerClient), SERVICE));
+  }
+
+  /** A start refused by the presence service for the client's bound: a {@code 429} with {@code Retry-After}. */
+  private Throwable tooMany(Throwable e, Caller caller, int max) {
+    if (e instanceof ReplyException re && re.failureCode() == PresenceFailure.TOO_MANY) {
+      guard.sessionRefusals().refused(caller.client(), max);
+      long retry = options.expireDelay().plus(options.purgeDelay()).toSeconds();
+      return AuthFailure.tooMany("too-many-sessions", "this " + (caller.authenticated() ? "user" : "address")
+          + " already holds " + max + " sessions (auth.maxSessionsPerClient); stop one, or wait until an abandoned "
+          + "one expires", retry);
+    }
+    return e;
+  }
+
+  /**
+   * The public id of the session the request's credential names, for a beat or a stop: {@code null} when it
+   * presents none Herald minted; a {@code 403} when the credential is another user's.
+   */
+  private String sessionToTouch(RoutingContext ctx) {
+    Guard.Presented presented = Guard.presented(ctx.request());
+    if (presented == null) {
+      return null;
+    }
+    Caller caller = Guard.caller(ctx);
+    SessionCredentials.Checked checked = guard.sessions().check(presented.value(), caller.userId());
+    if (checked.verdict() == SessionCredentials.Verdict.OTHER_OWNER) {
+      throw AuthFailure.forbidden("session-of-another-user", "this session belongs to another user; call POST "
+          + "/v1/heartbeat/start to start a session of your own");
+    }
+    return checked.sessionId();
   }
 
   private JsonObject startJson(StartResult r) {
@@ -100,9 +159,10 @@ final class PresenceRoutes {
   }
 
   private void beat(RoutingContext ctx) {
-    String sessionId = sessionOf(ctx);
+    String sessionId = sessionToTouch(ctx);
     if (sessionId == null) {
-      throw notConnected("the request has no valid " + COOKIE + " cookie; call POST /v1/heartbeat/start first");
+      throw notConnected("the request has no session credential Herald issued (the " + COOKIE + " cookie or the "
+          + Guard.SESSION_HEADER + " header); call POST /v1/heartbeat/start first");
     }
     beats.beat(ctx.vertx(), sessionId).onSuccess(connected -> {
       if (connected) {
@@ -119,12 +179,12 @@ final class PresenceRoutes {
   }
 
   private void stop(RoutingContext ctx) {
-    String sessionId = sessionOf(ctx);
+    String sessionId = sessionToTouch(ctx);
     if (sessionId == null) {
       Responses.noContent(ctx);
       return;
     }
-    presence.stop(sessionId).onSuccess(stopped -> Responses.noContent(ctx))
+    presence.stop(sessionId, Guard.caller(ctx).client()).onSuccess(stopped -> Responses.noContent(ctx))
         .onFailure(e -> Problems.send(ctx, e, SERVICE));
   }
 

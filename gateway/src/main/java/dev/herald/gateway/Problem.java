@@ -1,6 +1,8 @@
 package dev.herald.gateway;
 
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * An HTTP error as RFC 9457 {@code application/problem+json}: {@code type}
@@ -14,27 +16,42 @@ final class Problem extends RuntimeException {
   private final String slug;
   private final String title;
   private final JsonObject extensions;
+  private final Map<String, String> headers;
 
   Problem(int status, String slug, String title, String detail) {
-    this(status, slug, title, detail, new JsonObject());
+    this(status, slug, title, detail, new JsonObject(), Map.of());
   }
 
-  private Problem(int status, String slug, String title, String detail, JsonObject extensions) {
+  private Problem(int status, String slug, String title, String detail, JsonObject extensions,
+                  Map<String, String> headers) {
     super(detail, null, false, false);
     this.status = status;
     this.slug = slug;
     this.title = title;
     this.extensions = extensions;
+    this.headers = headers;
   }
 
   /** A copy with an RFC 9457 extension member (for example {@code index} of a bad batch item). */
   Problem with(String member, Object value) {
-    return new Problem(status, slug, title, detail(), extensions.copy().put(member, value));
+    return new Problem(status, slug, title, detail(), extensions.copy().put(member, value), headers);
   }
 
   /** A copy whose detail starts with {@code prefix} (for example {@code "events[3]: "}). */
   Problem prefixed(String prefix) {
-    return new Problem(status, slug, title, prefix + detail(), extensions);
+    return new Problem(status, slug, title, prefix + detail(), extensions, headers);
+  }
+
+  /** A copy answered with one more response header (e.g. {@code WWW-Authenticate}, {@code Retry-After}). */
+  Problem withHeader(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new Problem(status, slug, title, detail(), extensions, Map.copyOf(more));
+  }
+
+  /** Response headers that go with this problem. */
+  Map<String, String> headers() {
+    return headers;
   }
 
   static Problem badRequest(String slug, String detail) {

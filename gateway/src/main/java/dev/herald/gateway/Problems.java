@@ -1,5 +1,6 @@
 package dev.herald.gateway;
 
+import dev.herald.gateway.auth.AuthFailure;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
@@ -29,6 +30,7 @@ final class Problems {
       }
       return;
     }
+    problem.headers().forEach(response::putHeader);
     response.setStatusCode(problem.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
@@ -48,6 +50,9 @@ final class Problems {
     if (failure instanceof ReplyException re) {
       return fromReply(re, service);
     }
+    if (failure instanceof AuthFailure f) {
+      return fromAuth(f);
+    }
     LOG.error("Unexpected failure serving a request", failure);
     return internal();
   }
@@ -55,6 +60,18 @@ final class Problems {
   static Problem internal() {
     return new Problem(500, "internal-error", "Internal error",
         "the node failed to answer this request and logged why; try again, and report it if it persists");
+  }
+
+  /** An access refusal with its {@code WWW-Authenticate} or {@code Retry-After}. */
+  static Problem fromAuth(AuthFailure f) {
+    Problem p = new Problem(f.status(), f.slug(), f.title(), f.getMessage());
+    if (f.wwwAuthenticate() != null) {
+      p = p.withHeader("WWW-Authenticate", f.wwwAuthenticate());
+    }
+    if (f.retryAfterSeconds() > 0) {
+      p = p.withHeader("Retry-After", Long.toString(f.retryAfterSeconds()));
+    }
+    return p;
   }
 
   private static Problem fromReply(ReplyException re, String service) {
@@ -88,6 +105,9 @@ final class Problems {
     Throwable failure = ctx.failure();
     if (failure instanceof Problem p) {
       return p;
+    }
+    if (failure instanceof AuthFailure f) {
+      return fromAuth(f);
     }
     String method = ctx.request().method().name();
     return switch (status) {

@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * more before it counts: its request may have gone to a member that died a moment ago.
  */
 final class ReadinessVerticle extends VerticleBase {
+  /** The reserved channel of node {@code nodeId}'s delivery canary. */
+  static String canaryChannel(String nodeId) {
+    return "herald.canary." + nodeId;
+  }
+
   static final long CHECK_TIMEOUT_MS = 2_000;
   static final long CACHE_MS = 1_000;
   private static final Logger LOG = LoggerFactory.getLogger(ReadinessVerticle.class);
@@ -54,7 +59,8 @@ final class ReadinessVerticle extends VerticleBase {
     if (edge.streams() != null && edge.servesApi()) {
       client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2_000),
           new PoolOptions().setHttp1MaxSize(2));
-      canary = new DeliveryCanary(vertx, client, edge.history(), canaryHost, port, "herald.canary." + edge.nodeId());
+      canary = new DeliveryCanary(vertx, client, edge.history(), canaryHost, port, canaryChannel(edge.nodeId()),
+          edge.guard().canaryKey());
       canary.start();
     }
     return vertx.eventBus().<Object>localConsumer(edge.readinessAddress(), this::onProbe).completion();
@@ -147,7 +153,7 @@ final class ReadinessVerticle extends VerticleBase {
     PresenceClient presence = new PresenceClient(vertx.eventBus(), edge.presence().addresses(), timeoutMs);
     HistoryClient history = new HistoryClient(vertx.eventBus(), edge.history().addresses(), timeoutMs);
     Future<?> sessions = presence.get(SessionIds.newId());
-    Future<?> events = history.read("herald.canary." + edge.nodeId(), null, 1);
+    Future<?> events = history.read(canaryChannel(edge.nodeId()), null, 1);
     return Future.join(sessions, events).transform(x -> {
       if (sessions.succeeded() && events.succeeded()) {
         return Future.succeededFuture(check("store", true, "presence and history stores answer"));

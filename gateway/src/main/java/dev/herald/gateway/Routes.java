@@ -2,6 +2,7 @@ package dev.herald.gateway;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -17,7 +18,9 @@ import java.util.stream.Collectors;
 
 /**
  * Declares routes on a router so that each answer is counted in {@code herald.http.requests}
- * (tags {@code method}, {@code route} — the route's template, never the raw path — and {@code status}).
+ * (tags {@code method}, {@code route} — the route's template, never the raw path or query, so never a
+ * token — and {@code status}), and so that each route states its access {@link Guard.Rule}, which runs
+ * before it.
  */
 final class Routes {
   private static final String ROUTE_KEY = "herald.route";
@@ -26,16 +29,21 @@ final class Routes {
   private final Router router;
   private final MeterRegistry registry;
   private final BodyHandler body;
+  private final Guard guard;
   private final Map<String, Declared> declared = new LinkedHashMap<>();
 
   private record Declared(Pattern pattern, Set<String> methods) {
   }
 
-  /** @param body reads the bodies of POST routes (within {@code http.maxBodyBytes}) */
-  Routes(Router router, MeterRegistry registry, BodyHandler body) {
+  /**
+   * @param body  reads the bodies of POST routes (within {@code http.maxBodyBytes})
+   * @param guard applies each route's access rule
+   */
+  Routes(Router router, MeterRegistry registry, BodyHandler body, Guard guard) {
     this.router = router;
     this.registry = registry;
     this.body = body;
+    this.guard = guard;
     router.route().handler(ctx -> {
       ctx.addHeadersEndHandler(v -> count(ctx));
       ctx.next();
@@ -46,20 +54,25 @@ final class Routes {
     return router;
   }
 
-  /** A GET route, which answers HEAD too (without the body). */
-  Route get(String path) {
+  /** A GET route, which answers HEAD too (without the body), and runs once {@code rule} let the request through. */
+  Route get(String path, Guard.Rule rule) {
     declare(path, HttpMethod.GET, HttpMethod.HEAD);
-    return tagged(router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD), path);
+    return guarded(tagged(router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD), path), rule);
   }
 
   /**
    * A POST route; the body's media type is checked first ({@code 415}), then it is read (a body over the limit
-   * is a {@code 413}) and checked to be UTF-8 ({@code 400}): {@link EdgeRules}.
+   * is a {@code 413}) and checked to be UTF-8 ({@code 400}): {@link EdgeRules}; then {@code rule} applies.
    */
-  Route post(String path) {
+  Route post(String path, Guard.Rule rule) {
     declare(path, HttpMethod.POST);
-    return tagged(router.route(HttpMethod.POST, path).handler(EdgeRules.mediaType(path)).handler(body)
-        .handler(EdgeRules.utf8(path)), path);
+    return guarded(tagged(router.route(HttpMethod.POST, path).handler(EdgeRules.mediaType(path)).handler(body)
+        .handler(EdgeRules.utf8(path)), path), rule);
+  }
+
+  private Route guarded(Route route, Guard.Rule rule) {
+    Handler<RoutingContext> check = guard.handler(rule);
+    return check == null ? route : route.handler(check);
   }
 
   private void declare(String path, HttpMethod... methods) {

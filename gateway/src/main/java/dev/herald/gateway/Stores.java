@@ -3,7 +3,10 @@ package dev.herald.gateway;
 import dev.herald.gateway.config.ConfigException;
 import dev.herald.gateway.config.HeraldConfig;
 import dev.herald.gateway.config.HeraldConfig.Role;
+import dev.herald.heartbeat.ClientLedger;
+import dev.herald.heartbeat.MemoryClientLedger;
 import dev.herald.heartbeat.MemoryPresenceStore;
+import dev.herald.heartbeat.RedisClientLedger;
 import dev.herald.heartbeat.PresenceStore;
 import dev.herald.heartbeat.RedisPresenceStore;
 import dev.herald.replay.HistoryStore;
@@ -49,14 +52,17 @@ public final class Stores {
   private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
 
   private final PresenceStore presence;
+  private final ClientLedger clients;
   private final HistoryStore history;
   private final Redis redis;
   private final RedisWatch watch;
   private final String description;
   private boolean closed;
 
-  private Stores(PresenceStore presence, HistoryStore history, Redis redis, RedisWatch watch, String description) {
+  private Stores(PresenceStore presence, ClientLedger clients, HistoryStore history, Redis redis, RedisWatch watch,
+                 String description) {
     this.presence = presence;
+    this.clients = clients;
     this.history = history;
     this.redis = redis;
     this.watch = watch;
@@ -72,8 +78,8 @@ public final class Stores {
   public static Stores create(Vertx vertx, HeraldConfig config, MeterRegistry metrics) {
     String type = config.store().type();
     if ("memory".equals(type)) {
-      return new Stores(new MemoryPresenceStore(config.heartbeat().maxSessions()), new MemoryHistoryStore(config.history()),
-          null, null, "memory");
+      return new Stores(new MemoryPresenceStore(config.heartbeat().maxSessions()), new MemoryClientLedger(),
+          new MemoryHistoryStore(config.history()), null, null, "memory");
     }
     if (!"redis".equals(type)) {
       throw new ConfigException("store.type", "store.type=" + type + ": choose memory or redis");
@@ -96,7 +102,8 @@ public final class Stores {
     }
     LOG.info("stores: sessions and history in Redis at {} under key prefix '{}' (request timeout {} ms)", where,
         config.name(), REDIS_TIMEOUT_MS);
-    return new Stores(presence, history, redis, watch, "redis at " + where);
+    ClientLedger clients = presence.clientLedger();
+    return new Stores(presence, clients, history, redis, watch, "redis at " + where);
   }
 
   /**
@@ -168,8 +175,18 @@ public final class Stores {
     return presence;
   }
 
+  /** Sessions per client ({@code auth.maxSessionsPerClient}), in the same place as the sessions. */
+  public ClientLedger clients() {
+    return clients;
+  }
+
   public HistoryStore history() {
     return history;
+  }
+
+  /** The Redis client of a Redis store, else {@code null}. */
+  public Redis redis() {
+    return redis;
   }
 
   /** {@code memory}, or {@code redis at host:port …}. */

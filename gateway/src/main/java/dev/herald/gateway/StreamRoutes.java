@@ -1,5 +1,6 @@
 package dev.herald.gateway;
 
+import dev.herald.gateway.auth.Caller;
 import dev.herald.heartbeat.api.PresenceAddresses;
 import dev.herald.heartbeat.api.PresenceEvent;
 import dev.herald.replay.api.Names;
@@ -19,11 +20,13 @@ import java.util.Set;
  */
 final class StreamRoutes {
   private final SseStreams streams;
+  private final Guard guard;
   private final int maxChannels;
   private final Map<String, String> presenceTopics = new LinkedHashMap<>();
 
   StreamRoutes(Edge edge) {
     this.streams = edge.streams();
+    this.guard = edge.guard();
     this.maxChannels = edge.config().sse().maxChannelsPerStream();
     PresenceAddresses addresses = edge.presence().addresses();
     for (PresenceEvent.Type type : PresenceEvent.Type.values()) {
@@ -32,17 +35,22 @@ final class StreamRoutes {
   }
 
   void mount(Routes router) {
-    router.get("/v1/stream").handler(this::stream);
-    router.get("/v1/presence/stream").handler(this::presence);
+    router.get("/v1/stream", Guard.Rule.CALLER).handler(this::stream);
+    router.get("/v1/presence/stream", Guard.Rule.ADMIN).handler(this::presence);
   }
 
   private void stream(RoutingContext ctx) {
     StreamRequest request = parse(ctx);
-    requireStreams().open(ctx.request(), request);
+    SseStreams target = requireStreams();
+    guard.streams().admit(Guard.caller(ctx), ctx.response());
+    target.open(ctx.request(), request);
   }
 
   private void presence(RoutingContext ctx) {
-    requireStreams().openTopic(ctx.request(), presenceTopics);
+    SseStreams target = requireStreams();
+    Caller caller = Guard.caller(ctx);
+    guard.streams().admit(caller, ctx.response());
+    target.openTopic(ctx.request(), presenceTopics, caller.expiresAtMs());
   }
 
   private SseStreams requireStreams() {
@@ -80,7 +88,10 @@ final class StreamRoutes {
       lastEventId = queryId == null || queryId.isEmpty() ? null : queryId;
     }
     boolean envelope = envelope(query.single("envelope"));
-    return new StreamRequest(channels, lastEventId, envelope, PresenceRoutes.sessionOf(ctx), null);
+    Caller caller = Guard.caller(ctx);
+    caller.requireSubscribe(channels);
+    return new StreamRequest(channels, lastEventId, envelope, guard.sessionOf(ctx.request(), caller), caller.userId(),
+        caller.expiresAtMs());
   }
 
   private static boolean envelope(String value) {

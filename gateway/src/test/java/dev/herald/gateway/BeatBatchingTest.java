@@ -54,7 +54,7 @@ class BeatBatchingTest {
     for (int i = 0; i < 3; i++) {
       String cookie = cookies.get(i * 7);
       assertEquals(204, it.api().post("/v1/heartbeat/stop", null, "Cookie", cookie).statusCode());
-      stopped.add(cookie.substring("herald_sid=".length()));
+      stopped.add(PresenceApiTest.idOf(cookie));
     }
     PresenceAddresses addresses = new PresenceAddresses("herald");
     List<JsonObject> beatMessages = new CopyOnWriteArrayList<>();
@@ -76,7 +76,7 @@ class BeatBatchingTest {
     int notConnected = 0;
     for (int i = 0; i < BEATS; i++) {
       HttpResponse<Buffer> r = replies.get(i).result();
-      String id = cookies.get(i % cookies.size()).substring("herald_sid=".length());
+      String id = PresenceApiTest.idOf(cookies.get(i % cookies.size()));
       if (stopped.contains(id)) {
         Api.assertProblem(new Reply(r.statusCode(), r.headers(), r.body()), 404, "session-not-connected");
         notConnected++;

@@ -79,7 +79,7 @@ class EventBusNeighbourTest {
 
     // a browser's session, seen by the neighbour through presence events and the session list
     String cookie = PresenceApiTest.startNew(api, null);
-    String id = cookie.substring("herald_sid=".length());
+    String id = PresenceApiTest.idOf(cookie);
     GapTest.waitUntil(vertx, () -> n.connects.stream().anyMatch(e -> id.equals(e.session().sessionId())));
     SessionPage page = TestNode.await(n.onContext(() -> n.presence.list(null, 1000)));
     assertTrue(page.sessions().stream().anyMatch(s -> id.equals(s.sessionId())), page.toString());

@@ -50,7 +50,7 @@ class KeepAliveTest {
 
     List<String> cookies = List.of(PresenceApiTest.startNew(api, null), PresenceApiTest.startNew(api, null),
         PresenceApiTest.startNew(api, null));
-    List<String> ids = cookies.stream().map(c -> c.substring("herald_sid=".length())).toList();
+    List<String> ids = cookies.stream().map(c -> PresenceApiTest.idOf(c)).toList();
     List<SseTestClient> streams = List.of(
         Streams.live(vertx, node.port(), "/v1/stream?channel=ka-1", Map.of("Cookie", cookies.get(0))),
         Streams.live(vertx, node.port(), "/v1/stream?channel=ka-2", Map.of("Cookie", cookies.get(0))),

@@ -1,6 +1,7 @@
 package dev.herald.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +69,8 @@ class MainTest {
     assertOneLine(err());
     errBytes.reset();
     assertEquals(Main.BAD_CONFIG, launch(Map.of(), "--auth.mode=jwt").exitCode());
-    assertTrue(err().contains("auth.mode") && err().contains("JWT auth is not in this build yet"), err());
+    assertTrue(err().startsWith("herald: auth.mode=jwt needs a key to verify tokens with"), err());
+    assertOneLine(err());
     errBytes.reset();
     assertEquals(Main.BAD_CONFIG, launch(Map.of(), "--roles=gateway").exitCode());
     assertTrue(err().startsWith("herald: roles"), err());
@@ -87,6 +89,24 @@ class MainTest {
       assertTrue(help.contains(k.env()), k.env());
     }
     assertEquals("", err());
+  }
+
+  /** A secret is never printed: not by --help, not in the one line that refuses it, whatever its origin. */
+  @Test
+  void secretsAreNeverPrinted() {
+    String secret = "s3cr3t-" + Long.toHexString(System.nanoTime());
+    assertEquals(Main.BAD_CONFIG, launch(Map.of("HERALD_AUTH_JWT_SECRET", secret), "--auth.mode=jwt").exitCode());
+    assertTrue(err().startsWith("herald: auth.jwt.secret ((hidden)) is shorter than 32 bytes"), err());
+    assertFalse(err().contains(secret), err());
+    assertOneLine(err());
+    errBytes.reset();
+    String long32 = secret.repeat(4);
+    assertEquals(Main.BAD_CONFIG, launch(Map.of(), "--auth.jwt.secret=" + long32).exitCode());
+    assertTrue(err().startsWith("herald: auth.jwt.secret is set but auth.mode is open"), err());
+    assertFalse(err().contains(secret), err());
+    errBytes.reset();
+    assertEquals(0, launch(Map.of("HERALD_AUTH_JWT_SECRET", long32), "--help").exitCode());
+    assertFalse(outBytes.toString(StandardCharsets.UTF_8).contains(secret));
   }
 
   @Test

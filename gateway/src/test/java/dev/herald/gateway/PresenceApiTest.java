@@ -42,13 +42,25 @@ class PresenceApiTest {
     it.stop();
   }
 
+  /** The public session id of each cookie {@link #startNew} returned. */
+  private static final Map<String, String> IDS = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Starts a session without a cookie; answers the cookie header value {@code herald_sid=…}. */
   static String startNew(Api api, String body) {
     Reply r = api.post("/v1/heartbeat/start", body);
     assertEquals(200, r.statusCode(), r::bodyAsString);
     String setCookie = r.getHeader("Set-Cookie");
     assertNotNull(setCookie);
-    return setCookie.substring(0, setCookie.indexOf(';'));
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    IDS.put(cookie, r.bodyAsJsonObject().getString("sessionId"));
+    return cookie;
+  }
+
+  /** The public session id of a cookie made by {@link #startNew} (never the cookie's own value: G8). */
+  static String idOf(String cookie) {
+    String id = IDS.get(cookie);
+    assertNotNull(id, "not a cookie of startNew: " + cookie);
+    return id;
   }
 
   @Test
@@ -60,13 +72,14 @@ class PresenceApiTest {
     String id = body.getString("sessionId");
     assertTrue(id.matches("[0-9a-f]{32}"), id);
     assertEquals(new JsonObject().put("sessionId", id).put("state", "connect").put("beatDelay", 20)
-        .put("expireDelay", 90), body);
+        .put("expireDelay", 90), body, "no sessionToken without the Herald-Session header");
     String setCookie = start.getHeader("Set-Cookie");
-    assertTrue(setCookie.startsWith("herald_sid=" + id + ";"), setCookie);
+    assertTrue(setCookie.matches("herald_sid=[A-Za-z0-9_-]{55};.*"), setCookie);
+    assertTrue(!setCookie.contains(id), "the cookie is a secret, not the public id: " + setCookie);
     assertTrue(setCookie.toLowerCase().contains("; httponly"), setCookie);
     assertTrue(setCookie.contains("SameSite=Lax"), setCookie);
     assertTrue(setCookie.contains("Path=/"), setCookie);
-    String cookie = "herald_sid=" + id;
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
 
     Reply again = it.api().post("/v1/heartbeat/start", "{}", "Cookie", cookie);
     assertEquals("reconnect", again.bodyAsJsonObject().getString("state"));
@@ -107,7 +120,7 @@ class PresenceApiTest {
   void metaIsKeptAndBounded() {
     JsonObject meta = new JsonObject().put("page", "/home").put("n", 1);
     String cookie = startNew(it.api(), new JsonObject().put("meta", meta).encode());
-    String id = cookie.substring("herald_sid=".length());
+    String id = PresenceApiTest.idOf(cookie);
     assertEquals(meta, it.api().get("/v1/sessions/" + id).bodyAsJsonObject().getJsonObject("meta"));
     String big = new JsonObject().put("meta", new JsonObject().put("x", "y".repeat(4100))).encode();
     assertProblem(it.api().post("/v1/heartbeat/start", big), 413, "meta-too-large");
@@ -136,7 +149,7 @@ class PresenceApiTest {
       cookies.add(startNew(it.api(), null));
     }
     Set<String> mine = new HashSet<>();
-    cookies.forEach(c -> mine.add(c.substring("herald_sid=".length())));
+    cookies.forEach(c -> mine.add(PresenceApiTest.idOf(c)));
     Set<String> listed = new HashSet<>();
     String cursor = null;
     int pages = 0;

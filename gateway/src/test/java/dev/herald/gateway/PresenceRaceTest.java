@@ -65,12 +65,12 @@ class PresenceRaceTest {
       }
     }
     TestNode.await(race(vertx, node.port(), cookies));
-    Set<String> ids = Set.copyOf(cookies.stream().map(c -> c.substring("herald_sid=".length())).toList());
+    Set<String> ids = Set.copyOf(cookies.stream().map(c -> PresenceApiTest.idOf(c)).toList());
     GapTest.waitUntil(vertx, () -> ids.stream().allMatch(disconnects::containsKey));
 
     // a marker session's disconnect comes after every disconnect published before it
     String marker = PresenceApiTest.startNew(api, null);
-    String markerId = marker.substring("herald_sid=".length());
+    String markerId = PresenceApiTest.idOf(marker);
     assertEquals(204, api.post("/v1/heartbeat/stop", null, "Cookie", marker).statusCode());
     GapTest.waitUntil(vertx, () -> disconnects.containsKey(markerId));
     TestNode.await(stream.awaitEvent(e -> e.type().equals("disconnect") && e.data().contains(markerId),

@@ -44,7 +44,7 @@ class RedisClusterNodeIT {
         for (String c : cookies) {
           assertEquals(204, api.post("/v1/heartbeat", null, "Cookie", c).statusCode());
         }
-        String id = cookies.get(0).substring("herald_sid=".length());
+        String id = PresenceApiTest.idOf(cookies.get(0));
         assertEquals(200, api.get("/v1/sessions/" + id).statusCode());
         assertEquals(20, api.get("/v1/sessions?limit=100").bodyAsJsonObject().getJsonArray("sessions").size());
         assertEquals(204, api.post("/v1/heartbeat/stop", null, "Cookie", cookies.get(0)).statusCode());

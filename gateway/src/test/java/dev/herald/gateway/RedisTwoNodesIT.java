@@ -43,7 +43,7 @@ class RedisTwoNodesIT {
     TestNode.Running b = TestNode.run(other, REDIS.settings(Map.of()));
     try {
       String cookie = PresenceApiTest.startNew(a.api(), "{\"meta\":{\"name\":\"ada\"}}");
-      String id = cookie.substring("herald_sid=".length());
+      String id = PresenceApiTest.idOf(cookie);
       Reply onB = b.api().get("/v1/sessions/" + id);
       assertEquals(200, onB.statusCode(), onB::bodyAsString);
       assertEquals(id, onB.bodyAsJsonObject().getString("sessionId"));

@@ -131,9 +131,9 @@ class ThreeNodeClusterTest {
       int total = purges.stream().mapToInt(Future::result).sum();
       assertEquals(sessions, total, "disconnected per node: " + purges.stream().map(Future::result).toList());
       // A marker session stopped after the purge: once every node heard its disconnect, it heard the purge's.
-      Reply marker = a.api().post("/v1/heartbeat/start", "{}", "Content-Type", "application/json");
-      String markerId = marker.bodyAsJsonObject().getString("sessionId");
-      assertEquals(204, a.api().post("/v1/heartbeat/stop", null, "Cookie", "herald_sid=" + markerId).statusCode());
+      String marker = PresenceApiTest.startNew(a.api(), "{}");
+      String markerId = PresenceApiTest.idOf(marker);
+      assertEquals(204, a.api().post("/v1/heartbeat/stop", null, "Cookie", marker).statusCode());
       for (int i = 0; i < heard.size(); i++) {
         List<PresenceEvent> events = heard.get(i);
         ClusterNodes.waitFor(() -> events.stream().anyMatch(e -> e.session().sessionId().equals(markerId)),

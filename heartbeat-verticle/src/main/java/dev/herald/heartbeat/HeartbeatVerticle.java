@@ -14,6 +14,7 @@ import dev.herald.heartbeat.api.SessionRequest;
 import dev.herald.heartbeat.api.StartRequest;
 import dev.herald.heartbeat.api.StartResult;
 import dev.herald.heartbeat.api.StopReply;
+import dev.herald.heartbeat.api.StopRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * only the purge or stop that removed a session publishes its disconnect (G3).
  *
  * <p>Failures reply with a {@code ReplyException} whose code is one of {@link PresenceFailure}: 400
- * for a malformed message, 404 for a session that is not connected, 413 for meta over 4 KiB, 503 when
+ * for a malformed message, 404 for a session that is not connected, 413 for meta over 4 KiB, 429 when a
+ * start's {@code client} holds its {@code maxPerClient} sessions already ({@link ClientLedger}), 503 when
  * the store fails or {@code heartbeat.maxSessions} is reached; the message names the problem.
  */
 public final class HeartbeatVerticle extends VerticleBase {
@@ -56,12 +58,24 @@ public final class HeartbeatVerticle extends VerticleBase {
   private final AtomicBoolean countRunning = new AtomicBoolean();
   private final AtomicBoolean countAgain = new AtomicBoolean();
   private final StoreTrouble trouble;
+  /** Sessions per client, or {@code null}: starts then have no per-client bound. */
+  private final ClientLedger clients;
   private long lastCountAt;
   private PresenceMetrics metrics;
   private long timerId = -1;
 
   public HeartbeatVerticle(PresenceStore store, PresenceOptions options, PresenceAddresses addresses,
                            MeterRegistry metrics) {
+    this(store, null, options, addresses, metrics);
+  }
+
+  /**
+   * @param clients where the sessions of each client are counted, for starts that name a {@code client} and a
+   *                {@code maxPerClient}; {@code null}: no such bound
+   */
+  public HeartbeatVerticle(PresenceStore store, ClientLedger clients, PresenceOptions options,
+                           PresenceAddresses addresses, MeterRegistry metrics) {
+    this.clients = clients;
     this.store = Objects.requireNonNull(store, "store");
     this.options = Objects.requireNonNull(options, "options");
     this.addresses = Objects.requireNonNull(addresses, "addresses");
@@ -132,9 +146,39 @@ public final class HeartbeatVerticle extends VerticleBase {
   private Future<JsonObject> start(Object body) {
     StartRequest r = StartRequest.fromJson(body);
     String sessionId = r.sessionId() != null ? r.sessionId() : SessionIds.newId();
-    return store.start(sessionId, r.userId(), r.meta(), now()).map(result -> {
+    Future<Void> admitted = r.client() == null || r.maxPerClient() == 0 || clients == null
+        ? Future.succeededFuture() : admit(r.client(), sessionId, r.maxPerClient(), true);
+    return admitted.compose(v -> store.start(sessionId, r.userId(), r.meta(), now())).map(result -> {
       started(result);
       return result.toJson();
+    });
+  }
+
+  /**
+   * Takes a slot of {@code client}'s sessions for {@code sessionId}; when the client is at its bound, checks
+   * the sessions not known to be connected for a while, lets the ledger forget the ended ones, and tries once
+   * more; fails with {@link PresenceFailure#TOO_MANY} when the client still holds {@code max} sessions.
+   */
+  private Future<Void> admit(String client, String sessionId, int max, boolean settleFirst) {
+    long now = now();
+    return clients.admit(client, sessionId, max, now, now - options.expireDelay().toMillis()).compose(stale -> {
+      if (stale == null) {
+        return Future.succeededFuture();
+      }
+      if (!settleFirst || stale.isEmpty()) {
+        return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, PresenceFailure.TOO_MANY,
+            "this client already holds " + max + " sessions; stop one, or wait until an abandoned one expires"));
+      }
+      List<Future<Session>> checks = new ArrayList<>(stale.size());
+      stale.forEach(id -> checks.add(store.get(id)));
+      return Future.all(checks).compose(all -> {
+        List<String> alive = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        for (int i = 0; i < stale.size(); i++) {
+          (all.resultAt(i) != null ? alive : gone).add(stale.get(i));
+        }
+        return clients.settle(client, alive, gone, now);
+      }).compose(v -> admit(client, sessionId, max, false));
     });
   }
 
@@ -176,8 +220,13 @@ public final class HeartbeatVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> stop(Object body) {
-    String sessionId = SessionRequest.fromJson(body).sessionId();
+    StopRequest request = StopRequest.fromJson(body);
+    String sessionId = request.sessionId();
+    String client = request.client();
     return store.remove(sessionId).map(removed -> {
+      if (removed != null && client != null && clients != null) {
+        clients.settle(client, List.of(), List.of(sessionId), now());
+      }
       if (removed != null) {
         disconnected(removed, PresenceEvent.REASON_STOP);
         refreshCount();
@@ -234,6 +283,9 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   private void disconnected(Session session, String reason) {
     metrics.disconnected(reason);
+    if (clients != null) {
+      clients.ended(session);
+    }
     if (options.logging() >= 1) {
       log.info("disconnect session {} user {} reason {}", session.sessionId(), session.userId(), reason);
     }

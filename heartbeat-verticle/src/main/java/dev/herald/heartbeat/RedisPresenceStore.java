@@ -81,9 +81,12 @@ public final class RedisPresenceStore implements PresenceStore {
   private static final LuaScript CLAIM = script("claim");
   private static final LuaScript READ = script("read");
   private static final LuaScript LIST = script("list");
-  private static final List<LuaScript> SCRIPTS = List.of(START, TOUCH, REMOVE, CLAIM, READ, LIST);
+  /** The {@link RedisClientLedger}'s script: loaded with the others, so its first use needs no EVAL. */
+  static final LuaScript ADMIT = script("admit");
+  private static final List<LuaScript> SCRIPTS = List.of(START, TOUCH, REMOVE, CLAIM, READ, LIST, ADMIT);
 
   private final RedisCalls calls;
+  private final String name;
   private final RedisPresenceKeys keys;
   private final boolean cluster;
   private final int maxSessions;
@@ -104,12 +107,21 @@ public final class RedisPresenceStore implements PresenceStore {
     if (maxSessions < 1) {
       throw new IllegalArgumentException("maxSessions must be at least 1");
     }
+    this.name = name;
     this.keys = new RedisPresenceKeys(name);
     this.calls = new RedisCalls(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(redis, "redis"),
         SCRIPTS, "presence store '" + name + "'", timeoutMs);
     this.cluster = cluster;
     this.maxSessions = maxSessions;
     this.gate = cluster ? new RedisStartGate(calls, keys) : null;
+  }
+
+  /**
+   * The Redis {@link ClientLedger} beside these sessions: it shares this store's connection, and its script is
+   * loaded with the presence scripts.
+   */
+  public ClientLedger clientLedger() {
+    return new RedisClientLedger(calls, name);
   }
 
   /**

@@ -46,7 +46,7 @@ class RedisPresenceStoreTest extends RedisPresenceStoreContract {
     RedisPresenceStore store = store(Futures.unique("t"), 10, 5_000);
     redis.server().call("SCRIPT", "FLUSH");
     await(store.loadScripts());
-    for (String name : List.of("start", "touch", "remove", "claim", "read", "list")) {
+    for (String name : List.of("start", "touch", "remove", "claim", "read", "list", "admit")) {
       Object exists = redis.server().call("SCRIPT", "EXISTS", RedisPresenceStore.script(name).sha());
       assertEquals(List.of(1L), exists, name);
     }

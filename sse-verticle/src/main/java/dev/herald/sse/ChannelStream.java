@@ -69,6 +69,9 @@ final class ChannelStream implements SseConnection.Owner {
   private StreamInfo info;
   private boolean catchingUp;
   private int catchUpFailures;
+  /** When the stream's token expires (epoch ms), 0 for never; and the timer that ends it then. */
+  private final long expiresAt;
+  private long expiryTimer = -1;
 
   ChannelStream(NodeStreams node, LoopStreams loop, SseConnection connection, StreamRequest request) {
     this.node = node;
@@ -79,6 +82,7 @@ final class ChannelStream implements SseConnection.Owner {
     this.subs = new LoopStreams.Subscription[request.channels().size()];
     this.single = subs.length == 1;
     this.envelope = request.envelope();
+    this.expiresAt = request.expiresAt();
   }
 
   void open() {
@@ -141,6 +145,12 @@ final class ChannelStream implements SseConnection.Owner {
     }
     state = State.REPLAYING;
     info = node.opened(connection.remoteAddress(), request.channels(), request.sessionId(), request.userId());
+    if (expiresAt > 0) {
+      // Whatever it is doing then (replaying, live): what it wrote is what its last id covers; the rest
+      // comes with the replay of the client's next stream.
+      expiryTimer = Internals.setTimer(loop.context(), Math.max(1, expiresAt - System.currentTimeMillis()),
+          id -> connection.expire());
+    }
     String last = request.lastEventId();
     request = null;
     replay(last).onComplete(ar -> {
@@ -455,6 +465,9 @@ final class ChannelStream implements SseConnection.Owner {
   public void closed(String reason) {
     state = State.CLOSED;
     queue = null;
+    if (expiryTimer >= 0) {
+      loop.context().owner().cancelTimer(expiryTimer);
+    }
     for (int i = 0; i < subs.length; i++) {
       if (subs[i] != null) {
         loop.leave(positions.channel(i), subs[i]);

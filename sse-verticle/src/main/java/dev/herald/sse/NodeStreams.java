@@ -96,7 +96,7 @@ final class NodeStreams implements SseStreams {
   }
 
   @Override
-  public void openTopic(HttpServerRequest request, Map<String, String> events) {
+  public void openTopic(HttpServerRequest request, Map<String, String> events, long expiresAt) {
     if (events.isEmpty()) {
       throw new IllegalArgumentException("a topic stream needs at least one address");
     }
@@ -107,7 +107,8 @@ final class NodeStreams implements SseStreams {
     });
     LoopStreams loop = admit(request);
     if (loop != null) {
-      new TopicStream(this, loop, new SseConnection(request, options.maxQueuedBytes(), loop.chunks()), events).open();
+      new TopicStream(this, loop, new SseConnection(request, options.maxQueuedBytes(), loop.chunks()), events,
+          expiresAt).open();
     }
   }
 

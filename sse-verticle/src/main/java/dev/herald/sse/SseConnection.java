@@ -41,6 +41,7 @@ final class SseConnection extends StreamSet.Member {
   static final String SHUTDOWN = "shutdown";
   static final String UNAVAILABLE = "unavailable";
   static final String DRAIN = "drain";
+  static final String EXPIRED = "expired";
 
   /** Told once when the connection closes, for whatever reason. */
   interface Owner {
@@ -232,7 +233,7 @@ final class SseConnection extends StreamSet.Member {
     onDrain = null;
     switch (reason) {
       case EVICTED -> hardClose();
-      case SHUTDOWN, UNAVAILABLE, DRAIN -> {
+      case SHUTDOWN, UNAVAILABLE, DRAIN, EXPIRED -> {
         if (started && !response.ended()) {
           response.end();
         } else if (!started) {
@@ -264,6 +265,20 @@ final class SseConnection extends StreamSet.Member {
       start(SseFrames.retry(retryMs));
     }
     close(DRAIN);
+  }
+
+  /**
+   * Ends the stream because its token expired: a last {@code herald.expired} event (no id, so the client's
+   * last id stays the last event it got), then the end. The owner hears {@link #EXPIRED}.
+   */
+  void expire() {
+    if (closed) {
+      return;
+    }
+    if (started) {
+      write(SseFrames.EXPIRED);
+    }
+    close(EXPIRED);
   }
 
   /** Answers with a problem instead of a stream (before {@link #start}); the owner hears {@code reason}. */

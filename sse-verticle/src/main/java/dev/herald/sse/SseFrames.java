@@ -17,6 +17,13 @@ import io.vertx.core.json.Json;
 final class SseFrames {
   /** The event name of gap notices (G2). */
   static final String GAP_EVENT = "herald.gap";
+  /** The event name of the last event of a stream whose token expired. */
+  static final String EXPIRED_EVENT = "herald.expired";
+  /**
+   * The last event of a stream whose token expired (docs/http-api.md#streams): named, without an id, whatever
+   * the envelope, so the client's last id stays that of the last event it got.
+   */
+  static final Buffer EXPIRED = body(EXPIRED_EVENT, "{\"reason\":\"token-expired\"}");
   /** Keep-alive: an empty comment and the blank line that ends it. */
   static final Buffer PING = Buffer.buffer(":\n\n");
   /** Size of the padding comment sent first with {@code sse.padding}. */

@@ -17,15 +17,20 @@ final class TopicStream implements SseConnection.Owner {
   private final SseConnection connection;
   private final List<LoopTopics.TopicSubscription> subs = new ArrayList<>();
   private final Map<String, String> events;
+  private final long expiresAt;
+  private long expiryTimer = -1;
   private boolean live;
   private boolean closed;
   private StreamInfo info;
 
-  TopicStream(NodeStreams node, LoopStreams loop, SseConnection connection, Map<String, String> events) {
+  /** @param expiresAt when the caller's token expires (epoch ms): the stream then ends; 0 for never */
+  TopicStream(NodeStreams node, LoopStreams loop, SseConnection connection, Map<String, String> events,
+              long expiresAt) {
     this.node = node;
     this.loop = loop;
     this.connection = connection;
     this.events = Map.copyOf(events);
+    this.expiresAt = expiresAt;
   }
 
   void open() {
@@ -50,6 +55,10 @@ final class TopicStream implements SseConnection.Owner {
       if (!connection.isClosed()) {
         live = true;
         info = node.opened(connection.remoteAddress(), List.of(), null, null);
+        if (expiresAt > 0) {
+          expiryTimer = Internals.setTimer(loop.context(), Math.max(1, expiresAt - System.currentTimeMillis()),
+              id -> connection.expire());
+        }
       }
     });
   }
@@ -64,6 +73,9 @@ final class TopicStream implements SseConnection.Owner {
   public void closed(String reason) {
     closed = true;
     live = false;
+    if (expiryTimer >= 0) {
+      loop.context().owner().cancelTimer(expiryTimer);
+    }
     for (LoopTopics.TopicSubscription sub : subs) {
       loop.topics().leave(sub);
     }

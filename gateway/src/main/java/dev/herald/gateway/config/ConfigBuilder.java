@@ -50,7 +50,44 @@ final class ConfigBuilder {
         range("sse.maxChannelsPerStream", 1, 1000), range("sse.maxStreams", 1, 10_000_000), bool("sse.padding")));
     String authMode = string("auth.mode");
     return new HeraldConfig(name, logging, heartbeat, bool("heartbeat.streamKeepsAlive"), history, sse,
-        http(authMode), store(), cluster(), roles(), new HeraldConfig.Auth(authMode));
+        http(authMode), store(), cluster(), roles(), auth(authMode));
+  }
+
+  private HeraldConfig.Auth auth(String mode) {
+    String secret = string("auth.jwt.secret");
+    secret = secret == null || secret.isEmpty() ? null : secret;
+    List<String> publicKeys = list("auth.jwt.publicKeys");
+    String jwks = blankToNull(string("auth.jwt.jwks"));
+    String issuer = blankToNull(string("auth.jwt.issuer"));
+    List<String> audience = list("auth.jwt.audience");
+    Duration leeway = duration("auth.jwt.leeway");
+    if (leeway.isNegative() || leeway.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw bad("auth.jwt.leeway", "must be between 0s and 10m");
+    }
+    if (mode.equals("jwt")) {
+      if (secret == null && publicKeys.isEmpty() && jwks == null) {
+        throw new ConfigException("auth.mode", "auth.mode=jwt needs a key to verify tokens with: auth.jwt.secret "
+            + "(HS256), auth.jwt.publicKeys (RS256/ES256 PEM) or auth.jwt.jwks (a JWKS file or URL)");
+      }
+      if (secret != null && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+        throw bad("auth.jwt.secret", "is shorter than 32 bytes: an HS256 secret needs at least 256 bits "
+            + "(make one with: openssl rand -hex 32)");
+      }
+    } else {
+      String set = secret != null ? "auth.jwt.secret" : !publicKeys.isEmpty() ? "auth.jwt.publicKeys"
+          : jwks != null ? "auth.jwt.jwks" : issuer != null ? "auth.jwt.issuer"
+          : !audience.isEmpty() ? "auth.jwt.audience" : null;
+      if (set != null) {
+        throw new ConfigException(set, set + " is set but auth.mode is " + mode + ": nothing would check tokens; "
+            + "set auth.mode=jwt, or remove " + set);
+      }
+    }
+    return new HeraldConfig.Auth(mode, secret, publicKeys, jwks, issuer, audience, leeway,
+        range("auth.maxSessionsPerClient", 0, 100_000_000), range("auth.maxStreamsPerClient", 0, 10_000_000));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
   }
 
   private PresenceOptions presence(int logging) {

@@ -108,8 +108,27 @@ public final class ConfigKeys {
         false);
     add(new Key("roles", Type.LIST, List.of("heartbeat", "sse", "replay", "gateway"),
         List.of("heartbeat", "sse", "replay", "gateway"), "verticles this node runs (a node that is not clustered runs all; sse needs gateway)", false));
-    choice("auth.mode", "open", List.of("open", "jwt"), "who may publish and subscribe: open is anyone (jwt: not in this build yet)",
-        true);
+    choice("auth.mode", "open", List.of("open", "jwt"), "who may publish and subscribe: open is anyone, jwt needs a token",
+        false);
+    key("auth.jwt.secret", Type.STRING, null, "HS256 secret, at least 32 bytes (never printed)", false);
+    key("auth.jwt.publicKeys", Type.LIST, List.of(), "RS256/ES256 public keys: PEM text or PEM files (several: rotation)",
+        false);
+    key("auth.jwt.jwks", Type.STRING, null, "JWKS file or http(s) URL (read again on an unknown kid)", false);
+    key("auth.jwt.issuer", Type.STRING, null, "the iss tokens must have (none: not checked)", false);
+    key("auth.jwt.audience", Type.LIST, List.of(), "aud values accepted, one must match (none: not checked)", false);
+    key("auth.jwt.leeway", Type.DURATION, Duration.ofSeconds(5), "clock skew allowed on exp, nbf and iat", true);
+    key("auth.maxSessionsPerClient", Type.INT, 1000,
+        "sessions per user (jwt) or client address (open), cluster-wide; more get 429 (0: no bound)", true);
+    key("auth.maxStreamsPerClient", Type.INT, 1000,
+        "open streams per user (jwt) or client address (open) on one node; more get 429 (0: no bound)", true);
+  }
+
+  /** Keys whose values are secrets: never shown in messages or logs. */
+  private static final java.util.Set<String> SECRETS = java.util.Set.of("auth.jwt.secret", "store.redis.password");
+
+  /** True when the value of {@code key} is a secret, never to be shown. */
+  public static boolean isSecret(String key) {
+    return SECRETS.contains(key);
   }
 
   private ConfigKeys() {

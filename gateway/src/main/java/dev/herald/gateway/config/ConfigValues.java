@@ -215,7 +215,8 @@ final class ConfigValues {
   }
 
   static ConfigException bad(ConfigKeys.Key key, Setting s, String problem) {
-    return new ConfigException(key.name(), key.name() + " (" + show(s.value()) + ") " + problem + origin(s));
+    String value = ConfigKeys.isSecret(key.name()) ? "(hidden)" : show(s.value());
+    return new ConfigException(key.name(), key.name() + " (" + value + ") " + problem + origin(s));
   }
 
   static String origin(Setting s) {

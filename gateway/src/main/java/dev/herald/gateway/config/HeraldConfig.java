@@ -48,8 +48,43 @@ public record HeraldConfig(String name, int logging, PresenceOptions heartbeat, 
     }
   }
 
-  /** @param mode {@code open} (this release) or {@code jwt} (not yet available) */
-  public record Auth(String mode) {
+  /**
+   * {@code auth.*} (docs/http-api.md#access).
+   *
+   * @param mode                 {@code open} or {@code jwt}
+   * @param secret               the HS256 secret, or {@code null}
+   * @param publicKeys           RS256/ES256 public keys: PEM text or PEM file paths
+   * @param jwks                 a JWKS file path or {@code http(s)} URL, or {@code null}
+   * @param issuer               the required {@code iss}, or {@code null}
+   * @param audience             accepted {@code aud} values (one must match); empty: not checked
+   * @param leeway               clock skew allowed on {@code exp}, {@code nbf}, {@code iat}
+   * @param maxSessionsPerClient sessions one user (jwt) or address (open) may hold; 0: no bound
+   * @param maxStreamsPerClient  streams one user (jwt) or address (open) may hold open on a node; 0: no bound
+   */
+  public record Auth(String mode, String secret, List<String> publicKeys, String jwks, String issuer,
+                     List<String> audience, Duration leeway, int maxSessionsPerClient, int maxStreamsPerClient) {
+    public Auth {
+      publicKeys = List.copyOf(publicKeys);
+      audience = List.copyOf(audience);
+    }
+
+    /** Open mode with the default bounds. */
+    public static Auth open() {
+      return new Auth("open", null, List.of(), null, null, List.of(), Duration.ofSeconds(5), 1000, 1000);
+    }
+
+    public boolean jwt() {
+      return "jwt".equals(mode);
+    }
+
+    /** Never shows the secret or the keys. */
+    @Override
+    public String toString() {
+      return "Auth[mode=" + mode + ", secret=" + (secret == null ? "none" : "(hidden)") + ", publicKeys="
+          + publicKeys.size() + ", jwks=" + jwks + ", issuer=" + issuer + ", audience=" + audience + ", leeway="
+          + leeway + ", maxSessionsPerClient=" + maxSessionsPerClient + ", maxStreamsPerClient="
+          + maxStreamsPerClient + "]";
+    }
   }
 
   public static HeraldConfig defaults() {
@@ -57,11 +92,16 @@ public record HeraldConfig(String name, int logging, PresenceOptions heartbeat, 
         new Http("0.0.0.0", 8080, 64 * 1024, List.of(), 0, Duration.ofSeconds(10), Duration.ofSeconds(60), 0),
         new Store("memory", new Redis("127.0.0.1", 6379, null, 0, new JsonObject(), "standalone")),
         new Cluster(false, "herald", "tcp", List.of(), null, "127.0.0.1", 5701, 0, Duration.ofSeconds(10)),
-        EnumSet.allOf(Role.class), new Auth("open"));
+        EnumSet.allOf(Role.class), Auth.open());
   }
 
   public boolean runs(Role role) {
     return roles.contains(role);
+  }
+
+  /** A copy with another access section. */
+  public HeraldConfig withAuth(Auth auth) {
+    return new HeraldConfig(name, logging, heartbeat, streamKeepsAlive, history, sse, http, store, cluster, roles, auth);
   }
 
   /** A copy with another HTTP section (tests: port 0). */

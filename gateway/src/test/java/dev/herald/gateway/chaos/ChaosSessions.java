@@ -23,6 +23,8 @@ final class ChaosSessions extends ChaosVerticle {
   static final class Client {
     final HeraldProcess home;
     String id;
+    /** The session credential, sent as the Herald-Session header (never the public id). */
+    String token;
     boolean beating;
     long lastBeatOk;
     String problem;
@@ -81,7 +83,7 @@ final class ChaosSessions extends ChaosVerticle {
         c.beating = false;
         HeraldProcess node = c.home != null ? c.home : balancer.pick(null);
         stops.add(client.post(node.httpPort, "127.0.0.1", "/v1/heartbeat/stop")
-            .putHeader("Cookie", "herald_sid=" + c.id).timeout(10_000).sendBuffer(Buffer.buffer()).andThen(ar -> {
+            .putHeader("Herald-Session", c.token).timeout(10_000).sendBuffer(Buffer.buffer()).andThen(ar -> {
               if (ar.failed() || ar.result().statusCode() != 204) {
                 failures.add("stop " + c.id + ": " + (ar.failed() ? ar.cause() : ar.result().statusCode()));
               }
@@ -93,11 +95,13 @@ final class ChaosSessions extends ChaosVerticle {
 
   private Future<?> startOn(Client c, HeraldProcess node) {
     return client.post(node.httpPort, "127.0.0.1", "/v1/heartbeat/start").putHeader("Content-Type", "application/json")
+        .putHeader("Herald-Session", "new")
         .timeout(10_000).sendBuffer(Buffer.buffer("{}")).compose(r -> {
           if (r.statusCode() != 200) {
             return Future.failedFuture("start on " + node.name + ": " + r.statusCode() + " " + r.bodyAsString());
           }
           c.id = r.bodyAsJsonObject().getString("sessionId");
+          c.token = r.bodyAsJsonObject().getString("sessionToken");
           c.beating = true;
           c.lastBeatOk = System.currentTimeMillis();
           return Future.succeededFuture();
@@ -113,7 +117,7 @@ final class ChaosSessions extends ChaosVerticle {
       if (node == null) {
         continue;
       }
-      client.post(node.httpPort, "127.0.0.1", "/v1/heartbeat").putHeader("Cookie", "herald_sid=" + c.id)
+      client.post(node.httpPort, "127.0.0.1", "/v1/heartbeat").putHeader("Herald-Session", c.token)
           .timeout(2_000).sendBuffer(Buffer.buffer()).onComplete(ar -> {
             if (ar.succeeded() && ar.result().statusCode() == 204) {
               c.lastBeatOk = System.currentTimeMillis();
@@ -123,7 +127,8 @@ final class ChaosSessions extends ChaosVerticle {
               c.problem = ar.failed() ? ar.cause().toString() : String.valueOf(ar.result().statusCode());
             } else if (ar.succeeded() && ar.result().statusCode() == 404) {
               c.beating = false;
-              failures.add("roaming session " + c.id + " was no longer connected (404) on " + node.name);
+              failures.add("roaming session " + c.id + " was no longer connected (404) on " + node.name + ": "
+                  + ar.result().bodyAsString());
             }
           });
     }

@@ -1,5 +1,6 @@
 package dev.herald.sse.testing;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -94,18 +95,30 @@ public final class SseTestClient {
    * {@code Last-Event-ID}); completes once the response head arrived, whatever its status.
    */
   public static Future<SseTestClient> open(Vertx vertx, int port, String uri, Map<String, String> requestHeaders) {
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
-    SseTestClient client = new SseTestClient(vertx, http);
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost").setPort(port)
         .setURI(uri).putHeader("Accept", "text/event-stream");
     requestHeaders.forEach(options::putHeader);
-    return http.request(options)
-        .compose(req -> req.send())
-        .map(response -> {
-          client.started(response);
-          return client;
-        })
-        .onFailure(e -> http.close());
+    // The request is made on one event-loop context, so the response's handlers are set by the callback that
+    // runs as its head arrives, on that same thread, before any body bytes are handed on. Made from another
+    // thread, the callback runs as a task of its own, and the first bytes (the prelude, a replay, a whole
+    // short error body) may come before it: they were lost, or the response had ended already.
+    Context context = vertx.getOrCreateContext();
+    Promise<SseTestClient> opened = Promise.promise();
+    context.runOnContext(v -> {
+      HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+      SseTestClient client = new SseTestClient(vertx, http);
+      http.request(options)
+          .compose(req -> req.send())
+          .onSuccess(response -> {
+            client.started(response);
+            opened.complete(client);
+          })
+          .onFailure(e -> {
+            http.close();
+            opened.fail(e);
+          });
+    });
+    return opened.future();
   }
 
   private void started(HttpClientResponse response) {

@@ -47,6 +47,18 @@ final class Fields {
     return s;
   }
 
+  /** The optional {@code client} of a start or stop: 1 to {@value StartRequest#MAX_CLIENT} characters. */
+  static String client(JsonObject body) {
+    Object v = body.getValue("client");
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s) || s.isEmpty() || s.length() > StartRequest.MAX_CLIENT) {
+      throw bad("client must be a string of 1-" + StartRequest.MAX_CLIENT + " characters");
+    }
+    return s;
+  }
+
   static ReplyException bad(String message) {
     return failure(PresenceFailure.BAD_REQUEST, message);
   }

@@ -37,7 +37,20 @@ public final class PresenceClient {
    * @param meta      application data, or {@code null}
    */
   public Future<StartResult> start(String sessionId, String userId, JsonObject meta) {
-    return request(addresses.start(), new StartRequest(sessionId, userId, meta).toJson()).map(StartResult::fromJson);
+    return start(sessionId, userId, meta, null, 0);
+  }
+
+  /**
+   * {@link #start(String, String, JsonObject)} counted against {@code client}'s sessions: when the client
+   * already holds {@code maxPerClient} connected sessions (this one not among them), fails with
+   * {@link PresenceFailure#TOO_MANY}. The gateway names the token's user, or the client address.
+   *
+   * @param client       whom the session counts against, or {@code null} for no bound
+   * @param maxPerClient the bound; 0 for none
+   */
+  public Future<StartResult> start(String sessionId, String userId, JsonObject meta, String client, int maxPerClient) {
+    return request(addresses.start(), new StartRequest(sessionId, userId, meta, client, maxPerClient).toJson())
+        .map(StartResult::fromJson);
   }
 
   /** Beats one session; fails with {@link PresenceFailure#NOT_FOUND} when it is not connected. */
@@ -52,7 +65,13 @@ public final class PresenceClient {
 
   /** Stops a session; answers true when it was connected (and so got its disconnect now). */
   public Future<Boolean> stop(String sessionId) {
-    return request(addresses.stop(), new SessionRequest(sessionId).toJson()).map(b -> StopReply.fromJson(b).stopped());
+    return stop(sessionId, null);
+  }
+
+  /** {@link #stop(String)} of a session started for {@code client}: its slot of the client's bound is freed now. */
+  public Future<Boolean> stop(String sessionId, String client) {
+    return request(addresses.stop(), new StopRequest(sessionId, client).toJson())
+        .map(b -> StopReply.fromJson(b).stopped());
   }
 
   /** The seed's {@code isConnected}: the session, or {@code null} when it is not connected. */

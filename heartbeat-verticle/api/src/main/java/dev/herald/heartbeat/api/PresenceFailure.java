@@ -11,6 +11,8 @@ public final class PresenceFailure {
   public static final int NOT_FOUND = 404;
   /** Meta larger than 4 KiB. */
   public static final int TOO_LARGE = 413;
+  /** The start's client holds its bound of sessions ({@code maxPerClient}) already. */
+  public static final int TOO_MANY = 429;
   /** The store cannot be reached, or {@code heartbeat.maxSessions} is reached. */
   public static final int UNAVAILABLE = 503;
 

@@ -23,7 +23,15 @@ public interface SseStreams {
    * Opens a stream that relays event-bus messages (JSON bodies) as SSE events without ids: for each
    * address in {@code events}, the event name its messages get. Used for the presence stream.
    */
-  void openTopic(HttpServerRequest request, Map<String, String> events);
+  default void openTopic(HttpServerRequest request, Map<String, String> events) {
+    openTopic(request, events, 0);
+  }
+
+  /**
+   * {@link #openTopic(HttpServerRequest, Map)} for a caller whose token stops being accepted at
+   * {@code expiresAt} (epoch ms; 0 for never): the stream then ends with a last event {@code herald.expired}.
+   */
+  void openTopic(HttpServerRequest request, Map<String, String> events, long expiresAt);
 
   /** Streams open on this node now. */
   int openStreams();

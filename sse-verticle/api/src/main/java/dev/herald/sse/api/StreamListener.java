@@ -11,6 +11,7 @@ public interface StreamListener {
    * @param reason {@code client} (the client went away), {@code evicted} (G5: it fell more than
    *               {@code sse.maxQueuedBytes} behind, or missed live events; it resumes by replay),
    *               {@code unavailable} (the history could not be read for its replay; it reconnects),
+   *               {@code expired} (its token expired: it ended with {@code herald.expired}),
    *               {@code drain} or {@code shutdown}
    */
   void closed(StreamInfo stream, String reason);

@@ -13,12 +13,20 @@ import java.util.List;
  * @param envelope    true for {@code {"channel", "data"}} data
  * @param sessionId   the session cookie's id, or {@code null}; the stream keeps that session alive
  * @param userId      the authenticated user, or {@code null}
+ * @param expiresAt   when the stream's token stops being accepted (epoch ms): the stream then ends with a last
+ *                    event {@code herald.expired}, and the client resumes with a fresh token and its last id;
+ *                    0 for never
  */
 public record StreamRequest(List<String> channels, String lastEventId, boolean envelope, String sessionId,
-                            String userId) {
+                            String userId, long expiresAt) {
   public static final String EARLIEST = "earliest";
 
   public StreamRequest {
     channels = List.copyOf(channels);
+  }
+
+  /** A stream that never expires. */
+  public StreamRequest(List<String> channels, String lastEventId, boolean envelope, String sessionId, String userId) {
+    this(channels, lastEventId, envelope, sessionId, userId, 0);
   }
 }
