@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.heartbeat.api.PresenceAddresses;
 import dev.herald.heartbeat.api.PresenceClient;
 import dev.herald.heartbeat.api.PresenceEvent;
+import dev.herald.sse.testing.SseEvent;
 import dev.herald.sse.testing.SseTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -66,6 +67,29 @@ class TwoNodeClusterTest {
     } finally {
       ClusterNodes.await(consumer.unregister());
     }
+  }
+
+  /** G1 across nodes: the id of an event of one channel covers the stream's other channels from its start. */
+  @Test
+  void anIdFromBeforeAChannelsFirstEventCoversItOnTheOtherNode() {
+    ClusterNodes.Node a = cluster.get(0);
+    ClusterNodes.Node b = cluster.get(1);
+    String x = "g1-nodes-" + System.nanoTime() + "-a";
+    String y = x.replace("-a", "-b");
+    b.api().publish(x, null, "0"); // history from before the stream
+    String uri = "/v1/stream?channel=" + x + "&channel=" + y + "&envelope=1";
+    SseTestClient first = Streams.live(a.vertx(), a.port(), uri);
+    b.api().publish(x, null, "1");
+    b.api().publish(y, null, "2");
+    b.api().publish(x, null, "3");
+    List<SseEvent> seen = Streams.events(first, 3);
+    Streams.close(first);
+    SseTestClient second = Streams.live(b.vertx(), b.port(), uri, Map.of("Last-Event-ID", seen.get(0).id()));
+    List<String> again = Streams.events(second, 2).stream()
+        .map(e -> new JsonObject(e.data()).getString("channel") + ":" + new JsonObject(e.data()).getInteger("data"))
+        .toList();
+    assertEquals(List.of(x + ":3", y + ":2"), again.stream().sorted().toList());
+    Streams.close(second);
   }
 
   @Test

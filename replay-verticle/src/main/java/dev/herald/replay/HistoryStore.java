@@ -62,6 +62,14 @@ public interface HistoryStore {
    */
   Future<HistoryPage> read(String channel, Cursor.Position after, int limit);
 
+  /**
+   * The channel's head: the position of its newest event (its epoch, sequence number and publish time
+   * in seconds), whether or not that event is still retained; epoch and sequence number 0 when the
+   * channel does not exist (never published, or removed for idleness). Reads nothing else and changes
+   * nothing.
+   */
+  Future<Cursor.Position> head(String channel);
+
   /** Housekeeping: drops events past {@code maxAge} and removes idle channels; returns channels removed. */
   Future<Integer> expire();
 

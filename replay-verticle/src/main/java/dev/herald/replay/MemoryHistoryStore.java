@@ -181,6 +181,17 @@ public final class MemoryHistoryStore implements HistoryStore {
     return Future.succeededFuture(new HistoryPage(channel, c.epoch, events, gap, more));
   }
 
+  @Override
+  public synchronized Future<Cursor.Position> head(String channel) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("the history store is closed"));
+    }
+    Channel c = live(channel, clock.getAsLong());
+    long key = Cursor.key(channel);
+    return Future.succeededFuture(c == null ? new Cursor.Position(key, 0, 0, 0)
+        : new Cursor.Position(key, c.epoch, c.nextSeq - 1, c.lastPublish / 1000));
+  }
+
   /** The gap of a cursor whose channel epoch is gone: removed for idleness or lost by the store. */
   private GapReason lost(Cursor.Position after, long now) {
     return now - after.timeSec() * 1000 >= idleMs ? GapReason.EXPIRED : GapReason.RESET;

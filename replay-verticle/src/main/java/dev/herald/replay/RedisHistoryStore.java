@@ -44,6 +44,7 @@ import java.util.function.Function;
  *   publish is one round trip: the script plus two commands on the channel index in the same
  *   pipeline.</li>
  *   <li>{@code read.lua}: the memory store's gap rules in one round trip.</li>
+ *   <li>{@code head.lua}: a channel's head (epoch, last sequence number, last publish), read-only.</li>
  *   <li>{@code check.lua}: a read-only look-up of idempotency keys (and of channels that exist) that
  *   batches run first when they must, so a conflicting batch stores nothing.</li>
  * </ul>
@@ -78,6 +79,7 @@ public final class RedisHistoryStore implements HistoryStore {
   private static final LuaScript APPEND = LuaScript.load(SCRIPTS, "append", "lib");
   private static final LuaScript READ = LuaScript.load(SCRIPTS, "read", "lib");
   private static final LuaScript CHECK = LuaScript.load(SCRIPTS, "check", "lib");
+  private static final LuaScript HEAD = LuaScript.load(SCRIPTS, "head", "lib");
 
   private final Vertx vertx;
   private final Context context;
@@ -110,7 +112,7 @@ public final class RedisHistoryStore implements HistoryStore {
     }
     this.timeoutMs = timeoutMs;
     this.context = ((VertxInternal) vertx).createEventLoopContext();
-    this.link = new RedisLink(context, Objects.requireNonNull(redis, "redis"), List.of(APPEND, READ, CHECK),
+    this.link = new RedisLink(context, Objects.requireNonNull(redis, "redis"), List.of(APPEND, READ, CHECK, HEAD),
         "history store " + prefix);
     this.idleMs = options.idleChannelTtl().toMillis();
     this.maxEvents = Integer.toString(options.maxEvents());
@@ -263,6 +265,18 @@ public final class RedisHistoryStore implements HistoryStore {
         Integer.toString(limit));
     Cmd cmd = new Cmd(READ.evalsha(k, a), () -> READ.eval(k, a), keys.tag(channel));
     return op(cancelled -> link.pipeline(List.of(cmd), cancelled).map(res -> RedisHistoryReplies.page(channel, res.get(0))));
+  }
+
+  @Override
+  public Future<Cursor.Position> head(String channel) {
+    List<String> k = keys.scriptKeys(channel);
+    List<String> a = List.of(idle);
+    Cmd cmd = new Cmd(HEAD.evalsha(k, a), () -> HEAD.eval(k, a), keys.tag(channel));
+    return op(cancelled -> link.pipeline(List.of(cmd), cancelled).map(res -> {
+      Response r = res.get(0);
+      return new Cursor.Position(Cursor.key(channel), Long.parseLong(r.get(0).toString()),
+          Long.parseLong(r.get(1).toString()), Long.parseLong(r.get(2).toString()) / 1000);
+    }));
   }
 
   /**

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The history service of one node: serves {@code <prefix>.publish} (validate, append to the
  * {@link HistoryStore}, then event-bus publish each stored event on {@code <prefix>.channel.<name>}
- * in sequence order, then reply), {@code <prefix>.history} (reads after a cursor) and
+ * in sequence order, then reply), {@code <prefix>.history} (reads after a cursor), {@code <prefix>.history.head} (a channel's
+ * newest position) and
  * {@code <prefix>.history.stats} (this node's busiest channels), and runs the store's housekeeping.
  * Failures reply with the {@link HistoryFailure} codes.
  */
@@ -77,10 +78,11 @@ public final class ReplayVerticle extends VerticleBase {
     Future<Void> publish = bus.<Object>consumer(addresses.publish(), this::onPublish).completion();
     Future<Void> history = bus.<Object>consumer(addresses.history(), this::onHistory).completion();
     Future<Void> stats = bus.<Object>consumer(addresses.stats(), this::onStats).completion();
+    Future<Void> head = bus.<Object>consumer(addresses.head(), this::onHead).completion();
     long period = housekeepingPeriodMs(options);
     timer = vertx.setPeriodic(period, id -> housekeeping());
     refreshChannelCount();
-    return Future.all(publish, history, stats).onSuccess(x -> LOG.info(
+    return Future.all(publish, history, stats, head).onSuccess(x -> LOG.info(
         "history serving {} (maxEvents {}, maxAge {}, idleChannelTtl {}, housekeeping every {} ms)",
         addresses.publish(), options.maxEvents(), options.maxAge(), options.idleChannelTtl(), period));
   }
@@ -158,18 +160,43 @@ public final class ReplayVerticle extends VerticleBase {
     m.reply(p.batch() ? HistoryMessages.results(results) : HistoryMessages.result(results.get(0)));
   }
 
-  private void onHistory(Message<Object> m) {
+  /** The message's valid channel name, or null after failing the message. */
+  private static String channelOf(Message<Object> m, String what) {
     if (!(m.body() instanceof JsonObject o)) {
-      m.fail(HistoryFailure.BAD_REQUEST, "the history message must be a JSON object");
-      return;
+      m.fail(HistoryFailure.BAD_REQUEST, "the " + what + " message must be a JSON object");
+      return null;
     }
     Object ch = o.getValue("channel");
     String channel = ch instanceof String s ? s : null;
     String problem = ch == null || ch instanceof String ? Names.channelProblem(channel) : "the channel must be a string";
     if (problem != null) {
       m.fail(HistoryFailure.BAD_REQUEST, problem);
+      return null;
+    }
+    return channel;
+  }
+
+  private void onHead(Message<Object> m) {
+    String channel = channelOf(m, "head");
+    if (channel == null) {
       return;
     }
+    store.head(channel).onComplete(ar -> {
+      if (ar.failed()) {
+        storeFailed("head read of " + channel, ar.cause());
+        m.fail(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
+      } else {
+        m.reply(HistoryMessages.head(channel, ar.result()));
+      }
+    });
+  }
+
+  private void onHistory(Message<Object> m) {
+    String channel = channelOf(m, "history");
+    if (channel == null) {
+      return;
+    }
+    JsonObject o = (JsonObject) m.body();
     Cursor.Position after = null;
     Object a = o.getValue("after");
     if (a != null) {

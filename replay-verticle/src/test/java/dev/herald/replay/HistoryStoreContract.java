@@ -285,6 +285,38 @@ public abstract class HistoryStoreContract {
   }
 
   @Test
+  void headIsTheNewestPositionEvenWhenNothingIsRetained() throws Exception {
+    HistoryStore s = store(2, Duration.ofMillis(400), DAY, 1000);
+    String ch = channel("head");
+    assertEquals(new Cursor.Position(Cursor.key(ch), 0, 0, 0), await(s.head(ch)), "no channel: the start");
+    append(s, ch, "1");
+    append(s, ch, "2");
+    StoredEvent third = append(s, ch, "3");
+    Cursor.Position head = await(s.head(ch));
+    assertEquals(new Cursor.Position(Cursor.key(ch), third.epoch(), 3, third.publishedAt() / 1000), head);
+    poll("events to age out", () -> readQuietly(s, ch, null).events().isEmpty() ? Boolean.TRUE : null);
+    assertEquals(head, await(s.head(ch)), "aged-out events still count: the next one is 4");
+    assertEquals(4, append(s, ch, "4").seq());
+    assertEquals(4, await(s.head(ch)).seq());
+  }
+
+  @Test
+  void headOfAnIdleChannelIsTheStart() throws Exception {
+    HistoryStore s = store(100, HOUR, Duration.ofMillis(600), 1000);
+    String ch = channel("head-idle");
+    append(s, ch, "1");
+    assertEquals(1, await(s.head(ch)).seq());
+    Cursor.Position start = new Cursor.Position(Cursor.key(ch), 0, 0, 0);
+    poll("the idle channel to have no head", () -> {
+      try {
+        return await(s.head(ch)).equals(start) ? Boolean.TRUE : null;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
+
+  @Test
   void unknownChannel() throws Exception {
     HistoryStore s = store(100);
     String ch = channel("unknown");

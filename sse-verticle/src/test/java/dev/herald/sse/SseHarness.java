@@ -3,7 +3,9 @@ package dev.herald.sse;
 import dev.herald.replay.MemoryHistoryStore;
 import dev.herald.replay.ReplayVerticle;
 import dev.herald.replay.api.HistoryAddresses;
+import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryClient;
+import dev.herald.replay.api.HistoryMessages;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.PublishResult;
@@ -20,6 +22,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,6 +76,17 @@ final class SseHarness {
     SseHarness h = new SseHarness(vertx, options(Duration.ofSeconds(15), 1024 * 1024, 1000, false), null,
         historyAddresses);
     return h.deploySseAndServer();
+  }
+
+  /**
+   * For nodes {@link #startWithoutReplay without a replay verticle}: answers head requests on
+   * {@code addresses} as a store where no channel has an event yet (every stream starts at a channel's start).
+   */
+  static Future<Void> answerHeadsAsEmpty(Vertx vertx, HistoryAddresses addresses) {
+    return vertx.eventBus().<JsonObject>consumer(addresses.head(), m -> {
+      String channel = m.body().getString("channel");
+      m.reply(HistoryMessages.head(channel, new Cursor.Position(Cursor.key(channel), 0, 0, 0)));
+    }).completion();
   }
 
   private Future<SseHarness> deploySseAndServer() {

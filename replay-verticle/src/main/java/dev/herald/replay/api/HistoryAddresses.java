@@ -17,6 +17,11 @@ public record HistoryAddresses(String prefix) {
     return prefix + ".history";
   }
 
+  /** Request/reply: a channel's head, the position of its newest event (where a new stream starts). */
+  public String head() {
+    return prefix + ".history.head";
+  }
+
   /** Request/reply: per-node channel statistics for the console. */
   public String stats() {
     return prefix + ".history.stats";

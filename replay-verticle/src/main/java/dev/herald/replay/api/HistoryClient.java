@@ -44,4 +44,14 @@ public final class HistoryClient {
     return bus.<JsonObject>request(addresses.history(), HistoryMessages.read(channel, after, limit, true), options)
         .map(m -> HistoryMessages.page(m.body()));
   }
+
+  /**
+   * The channel's head: the position of its newest event (epoch, sequence number, publish time in
+   * seconds), or epoch and sequence number 0 when the channel does not exist. A reader that starts there
+   * reads every later event; a live event after it must be the next sequence number.
+   */
+  public Future<Cursor.Position> head(String channel) {
+    return bus.<JsonObject>request(addresses.head(), HistoryMessages.head(channel), options)
+        .map(m -> HistoryMessages.head(channel, m.body()));
+  }
 }

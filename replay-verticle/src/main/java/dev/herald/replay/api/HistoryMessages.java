@@ -101,6 +101,22 @@ public final class HistoryMessages {
     return o;
   }
 
+  /** A head request: {@code {"channel"}}. */
+  public static JsonObject head(String channel) {
+    return new JsonObject().put("channel", channel);
+  }
+
+  /** A head reply: {@code {"channel", "epoch", "seq", "publishedAtSec"}} (all 0 for a channel that does not exist). */
+  public static JsonObject head(String channel, Cursor.Position p) {
+    return new JsonObject().put("channel", channel).put("epoch", p.epoch()).put("seq", p.seq())
+        .put("publishedAtSec", p.timeSec());
+  }
+
+  /** Reads a head reply as the channel's position. */
+  public static Cursor.Position head(String channel, JsonObject o) {
+    return new Cursor.Position(Cursor.key(channel), o.getLong("epoch"), o.getLong("seq"), o.getLong("publishedAtSec"));
+  }
+
   /** Reads a reply produced by {@code page(p, true)}. */
   public static HistoryPage page(JsonObject o) {
     String channel = o.getString("channel");
