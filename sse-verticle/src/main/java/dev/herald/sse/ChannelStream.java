@@ -64,7 +64,7 @@ final class ChannelStream implements SseConnection.Owner {
   private final StreamPositions positions;
   private final LoopStreams.Subscription[] subs;
   private final boolean single;
-  private final boolean envelope;
+  private final int envelope;
   private State state = State.OPENING;
   private ArrayDeque<Queued> queue = new ArrayDeque<>();
   private long queuedBytes;
@@ -275,7 +275,7 @@ final class ChannelStream implements SseConnection.Owner {
    */
   static final class SharedFrame {
     private StreamPositions positions;
-    private boolean envelope;
+    private int envelope;
     private Buffer frame;
   }
 

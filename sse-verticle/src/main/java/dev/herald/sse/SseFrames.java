@@ -1,6 +1,7 @@
 package dev.herald.sse;
 
 import dev.herald.replay.api.GapReason;
+import dev.herald.sse.api.StreamRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
@@ -81,10 +82,38 @@ final class SseFrames {
     return Buffer.buffer(b.append('\n').toString());
   }
 
-  /** A {@code herald.gap} event (no id): data {@code {"channel":…,"reason":…}}, enveloped when asked. */
-  static Buffer gap(String channel, GapReason reason, boolean envelope) {
+  /**
+   * An event without its id line in the given envelope ({@code StreamRequest.PLAIN}, {@code CHANNEL} or
+   * {@code EVENT}).
+   *
+   * @param id the event's own id ({@code EVENT} only; {@code null} for Herald's notices such as gaps)
+   */
+  static Buffer body(String channel, String event, String id, String dataJson, int envelope) {
+    return switch (envelope) {
+      case StreamRequest.PLAIN -> body(event, dataJson);
+      case StreamRequest.CHANNEL -> envelopeBody(channel, event, dataJson);
+      default -> eventEnvelopeBody(channel, event, id, dataJson);
+    };
+  }
+
+  /**
+   * An unnamed event whose data is {@code {"channel":…,"event":…|null,"id":…|null,"data":…}} (envelope=2):
+   * an {@code EventSource}'s {@code onmessage} gets every one without declaring names.
+   */
+  static Buffer eventEnvelopeBody(String channel, String event, String id, String dataJson) {
+    StringBuilder b = new StringBuilder(dataJson.length() + channel.length() + 96);
+    b.append("{\"channel\":").append(Json.encode(channel)).append(",\"event\":")
+        .append(event == null ? "null" : Json.encode(event)).append(",\"id\":")
+        .append(id == null ? "null" : Json.encode(id)).append(",\"data\":").append(dataJson).append('}');
+    StringBuilder out = new StringBuilder(b.length() + 16);
+    appendLines(out, b.toString());
+    return Buffer.buffer(out.append('\n').toString());
+  }
+
+  /** A {@code herald.gap} event (no id): data {@code {"channel":…,"reason":…}}, in the given envelope. */
+  static Buffer gap(String channel, GapReason reason, int envelope) {
     String data = "{\"channel\":" + Json.encode(channel) + ",\"reason\":" + Json.encode(reason.wire()) + "}";
-    return envelope ? envelopeBody(channel, GAP_EVENT, data) : body(GAP_EVENT, data);
+    return body(channel, GAP_EVENT, null, data, envelope);
   }
 
   /** {@code {"channel":<channel>,"data":<data>}} as JSON text. */

@@ -34,7 +34,7 @@ import java.util.function.Consumer;
 /**
  * One test node: the real replay verticle on a memory store, the sse verticle, and an HTTP server on
  * two event loops (two instances, each on its own port) whose handler does what the gateway does:
- * {@code /stream?channel=…&lastEventId=…&envelope=1} (the {@code Last-Event-ID} header wins) and
+ * {@code /stream?channel=…&lastEventId=…&envelope=0|1|2} (the {@code Last-Event-ID} header wins) and
  * {@code /topic?address=…&event=…}.
  */
 final class SseHarness {
@@ -154,7 +154,8 @@ final class SseHarness {
           }
           harness.onStreamRequest.accept(req);
           harness.streams().open(req, new StreamRequest(req.params().getAll("channel"), last,
-              "1".equals(req.getParam("envelope")), req.getParam("session"), null));
+              req.getParam("envelope") == null ? 0 : Integer.parseInt(req.getParam("envelope")), req.getParam("session"),
+              null));
         }
         case "/topic" -> {
           List<String> addresses = req.params().getAll("address");

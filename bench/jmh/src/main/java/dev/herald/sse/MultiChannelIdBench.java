@@ -1,5 +1,6 @@
 package dev.herald.sse;
 
+import dev.herald.sse.api.StreamRequest;
 import dev.herald.bench.jmh.Events;
 import dev.herald.bench.jmh.Payloads;
 import dev.herald.replay.api.StoredEvent;
@@ -59,7 +60,7 @@ public class MultiChannelIdBench {
     String data = Payloads.data(Payloads.SMALL);
     a = Events.event(names.get(0), Events.SEQ + 1, data);
     b = new StoredEvent(a.channel(), a.epoch() + 1, 1, a.event(), data, a.publishedAt());
-    body = new EncodedEvent(a).body(false);
+    body = new EncodedEvent(a).body(StreamRequest.PLAIN);
   }
 
   private StoredEvent next() {
