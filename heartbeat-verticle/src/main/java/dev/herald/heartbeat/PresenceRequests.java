@@ -127,6 +127,15 @@ final class PresenceRequests {
     return ((Number) v).intValue();
   }
 
+  /** The stop's optional {@code leaving}: true for a page that goes away (the stop waits heartbeat.leaveGrace). */
+  static boolean leaving(JsonObject body) {
+    Object v = body.getValue("leaving");
+    if (v != null && !(v instanceof Boolean)) {
+      throw bad("leaving must be true or false");
+    }
+    return Boolean.TRUE.equals(v);
+  }
+
   private static RequestFailure bad(String message) {
     return new RequestFailure(PresenceFailure.BAD_REQUEST, message);
   }

@@ -75,6 +75,16 @@ public final class PresenceClient {
         .map(m -> m.body().getBoolean("stopped"));
   }
 
+  /**
+   * Stops a session whose page goes away ({@code stop?leaving=1}): its disconnect (reason {@code stop})
+   * follows after {@code heartbeat.leaveGrace} unless a start or beat of the session comes first (a
+   * reload, another tab still open), which makes it a {@code reconnect}. Answers true when it was connected.
+   */
+  public Future<Boolean> leave(String sessionId) {
+    JsonObject req = new JsonObject().put("sessionId", sessionId).put("leaving", true);
+    return bus.<JsonObject>request(addresses.stop(), req, options).map(m -> m.body().getBoolean("leaving"));
+  }
+
   /** The seed's {@code isConnected}: the session, or {@code null} when it is not connected. */
   public Future<Session> get(String sessionId) {
     return bus.<JsonObject>request(addresses.get(), new JsonObject().put("sessionId", sessionId), options)
