@@ -5,7 +5,6 @@ import dev.herald.heartbeat.api.PresenceClient;
 import dev.herald.replay.api.HistoryClient;
 import dev.herald.sse.api.SseStreams;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * What every {@link GatewayVerticle} instance of a node shares: the configuration, the typed
@@ -13,12 +12,11 @@ import io.vertx.core.buffer.Buffer;
  *
  * @param streams          the node's stream endpoint, or {@code null} when this node does not run the sse role
  * @param readinessAddress the node-local address {@link ReadinessVerticle} answers on
- * @param consolePage      {@code webroot/index.html}, or {@code null} when it is not packaged
- * @param consoleScript    {@code webroot/herald.js}, or {@code null} when it is not packaged
+ * @param web              the console page and the browser client's files
  * @param drain            whether the node is draining (readiness answers 503 at once)
  */
 record Edge(HeraldConfig config, String nodeId, PresenceClient presence, HistoryClient history, SseStreams streams,
-            PrometheusMeterRegistry registry, String readinessAddress, Buffer consolePage, Buffer consoleScript,
+            PrometheusMeterRegistry registry, String readinessAddress, WebFiles web,
             Drain drain) {
 
   /** Event-bus request timeout of the gateway's calls to the other verticles. */

@@ -84,7 +84,8 @@ public final class GatewayVerticle extends VerticleBase {
     CorsHandler cors = CorsHandler.create()
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
         .allowedHeaders(Set.of("Content-Type", "Last-Event-ID", "Idempotency-Key", "Authorization",
-            "Cache-Control"))
+            "Cache-Control", "Herald-Session"))
+        .exposedHeaders(Set.of("WWW-Authenticate", "Retry-After"))
         .maxAgeSeconds(600);
     if (!origins.contains("*")) {
       cors.addOrigins(origins).allowCredentials(true);

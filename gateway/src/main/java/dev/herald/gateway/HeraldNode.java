@@ -22,9 +22,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
-import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,11 +148,11 @@ public final class HeraldNode {
     if (sse != null) {
       chain = chain.compose(v -> deploy(sse));
     }
-    return chain.compose(v -> vertx.executeBlocking(HeraldNode::consoleFiles))
+    return chain.compose(v -> vertx.executeBlocking(WebFiles::load))
         .compose(files -> {
           SseStreams streams = sse == null ? null : sse.streams();
           Edge edge = new Edge(config, nodeId, presence, history, streams, metrics,
-              prefix + ".gateway.ready." + nodeId, files[0], files[1], drain);
+              prefix + ".gateway.ready." + nodeId, files, drain);
           return deployGateways(edge);
         });
   }
@@ -186,17 +183,6 @@ public final class HeraldNode {
       }
       return null;
     });
-  }
-
-  /** {@code webroot/index.html} and {@code webroot/herald.js} from the class path, each {@code null} when absent. */
-  private static Buffer[] consoleFiles() throws IOException {
-    return new Buffer[] {resource("webroot/index.html"), resource("webroot/herald.js")};
-  }
-
-  private static Buffer resource(String name) throws IOException {
-    try (InputStream in = HeraldNode.class.getClassLoader().getResourceAsStream(name)) {
-      return in == null ? null : Buffer.buffer(in.readAllBytes());
-    }
   }
 
   /** The host the node's own canary connects to: loopback when the server listens on every interface. */

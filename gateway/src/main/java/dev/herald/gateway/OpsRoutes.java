@@ -40,9 +40,11 @@ final class OpsRoutes {
 
   void mountConsole(Routes router) {
     router.get("/v1/stats").handler(this::stats);
-    router.get("/").handler(ctx -> file(ctx, edge.consolePage(), "text/html; charset=utf-8", "index.html"));
-    router.get("/herald.js").handler(ctx -> file(ctx, edge.consoleScript(), "text/javascript; charset=utf-8",
+    router.get("/").handler(ctx -> file(ctx, edge.web().page(), "text/html; charset=utf-8", "index.html"));
+    router.get("/herald.js").handler(ctx -> file(ctx, edge.web().script(), "text/javascript; charset=utf-8",
         "herald.js"));
+    router.get("/herald.mjs").handler(ctx -> file(ctx, edge.web().module(), "text/javascript; charset=utf-8",
+        "herald.mjs"));
   }
 
   private void ready(RoutingContext ctx) {

@@ -181,6 +181,10 @@ final class ChannelStream implements SseConnection.Owner {
     state = State.REPLAYING;
     info = node.opened(connection.remoteAddress(), request.channels(), request.sessionId(), request.userId());
     request = null;
+    if (envelope == StreamRequest.EVENT) {
+      // where the stream starts, as an id the client can resume from before any event arrives
+      connection.write(SseFrames.join(SseFrames.idLine(positions.cursor()), SseFrames.OPEN));
+    }
     replay().onComplete(ar -> {
       if (state == State.CLOSED) {
         return;

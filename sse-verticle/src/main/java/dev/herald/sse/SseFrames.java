@@ -19,6 +19,11 @@ import io.vertx.core.json.Json;
 final class SseFrames {
   /** The event name of gap notices (G2). */
   static final String GAP_EVENT = "herald.gap";
+  /** The event name of the first event of an {@code envelope=2} stream, whose id is where the stream starts. */
+  static final String OPEN_EVENT = "herald.open";
+  /** The body of that event: {@code {"channel":null,"event":"herald.open","id":null,"data":null}}. */
+  static final Buffer OPEN = Buffer.buffer("data: {\"channel\":null,\"event\":\"" + OPEN_EVENT
+      + "\",\"id\":null,\"data\":null}\n\n");
   /** Keep-alive: an empty comment and the blank line that ends it. */
   static final Buffer PING = Buffer.buffer(":\n\n");
   /** Size of the padding comment sent first with {@code sse.padding}. */
