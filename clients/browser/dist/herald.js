@@ -877,10 +877,10 @@ var Herald = (() => {
       if (this.leads()) {
         this.tabPresence.set(this.tabs.id, this.meta);
         const hb = this.ensureHeartbeat();
-        return hb.active && hb.session ? Promise.resolve(hb.session) : hb.start(this.meta);
+        return hb.active && hb.session ? Promise.resolve(hb.session) : this.startSession();
       }
       this.tabs.post({ t: "presence", on: true, meta: this.meta });
-      return this.session ? Promise.resolve(this.session) : new Promise((resolve) => this.waitingForSession.push(resolve));
+      return this.session ? Promise.resolve(this.session) : new Promise((resolve, reject) => this.waitingForSession.push({ resolve, reject }));
     }
     /** Ends the presence session now, for every tab (a `disconnect` at once). */
     async heartbeatStop() {
@@ -980,7 +980,7 @@ var Herald = (() => {
       if (this.session) {
         this.ensureHeartbeat().resume(this.session, this.meta);
       } else if (this.wantPresence) {
-        this.ensureHeartbeat().start(this.meta).catch(() => void 0);
+        this.startSession().catch(() => void 0);
       }
       if (this.tabs.shared) {
         this.livenessTimer = setInterval(() => this.pruneTabs(), LIVENESS_MS);
@@ -1006,6 +1006,17 @@ var Herald = (() => {
       }
       return this.heartbeat;
     }
+    /** The leader starts the session; whoever waits for it hears how that went (it is tried again by itself). */
+    startSession() {
+      return this.ensureHeartbeat().start(this.meta).catch((err) => {
+        this.sessionFailed(err.message);
+        this.tabs.post({ t: "sessionFailed", message: err.message });
+        throw err;
+      });
+    }
+    sessionFailed(message) {
+      this.waitingForSession.splice(0).forEach((w) => w.reject(new Error(message)));
+    }
     sessionStarted(info, token) {
       const reopen = token !== null && token !== this.transport.sessionToken;
       this.adoptSession(info, token);
@@ -1021,7 +1032,7 @@ var Herald = (() => {
         this.save("session", token);
       }
       this.emit("session", info);
-      this.waitingForSession.splice(0).forEach((resolve) => resolve(info));
+      this.waitingForSession.splice(0).forEach((w) => w.resolve(info));
     }
     // ------------------------------------------------------------------------------- messages --
     onMessage(m) {
@@ -1115,6 +1126,9 @@ var Herald = (() => {
           this.session = null;
           this.wantPresence = false;
           return;
+        case "sessionFailed":
+          this.sessionFailed(String(m.message));
+          return;
         default:
       }
     }
@@ -1160,7 +1174,7 @@ var Herald = (() => {
       if (this.tabPresence.size > 0) {
         const hb = this.ensureHeartbeat();
         if (!hb.active) {
-          hb.start(this.meta).catch(() => void 0);
+          this.startSession().catch(() => void 0);
         }
       }
     }

@@ -841,10 +841,10 @@ var HeraldClient = class {
     if (this.leads()) {
       this.tabPresence.set(this.tabs.id, this.meta);
       const hb = this.ensureHeartbeat();
-      return hb.active && hb.session ? Promise.resolve(hb.session) : hb.start(this.meta);
+      return hb.active && hb.session ? Promise.resolve(hb.session) : this.startSession();
     }
     this.tabs.post({ t: "presence", on: true, meta: this.meta });
-    return this.session ? Promise.resolve(this.session) : new Promise((resolve) => this.waitingForSession.push(resolve));
+    return this.session ? Promise.resolve(this.session) : new Promise((resolve, reject) => this.waitingForSession.push({ resolve, reject }));
   }
   /** Ends the presence session now, for every tab (a `disconnect` at once). */
   async heartbeatStop() {
@@ -944,7 +944,7 @@ var HeraldClient = class {
     if (this.session) {
       this.ensureHeartbeat().resume(this.session, this.meta);
     } else if (this.wantPresence) {
-      this.ensureHeartbeat().start(this.meta).catch(() => void 0);
+      this.startSession().catch(() => void 0);
     }
     if (this.tabs.shared) {
       this.livenessTimer = setInterval(() => this.pruneTabs(), LIVENESS_MS);
@@ -970,6 +970,17 @@ var HeraldClient = class {
     }
     return this.heartbeat;
   }
+  /** The leader starts the session; whoever waits for it hears how that went (it is tried again by itself). */
+  startSession() {
+    return this.ensureHeartbeat().start(this.meta).catch((err) => {
+      this.sessionFailed(err.message);
+      this.tabs.post({ t: "sessionFailed", message: err.message });
+      throw err;
+    });
+  }
+  sessionFailed(message) {
+    this.waitingForSession.splice(0).forEach((w) => w.reject(new Error(message)));
+  }
   sessionStarted(info, token) {
     const reopen = token !== null && token !== this.transport.sessionToken;
     this.adoptSession(info, token);
@@ -985,7 +996,7 @@ var HeraldClient = class {
       this.save("session", token);
     }
     this.emit("session", info);
-    this.waitingForSession.splice(0).forEach((resolve) => resolve(info));
+    this.waitingForSession.splice(0).forEach((w) => w.resolve(info));
   }
   // ------------------------------------------------------------------------------- messages --
   onMessage(m) {
@@ -1079,6 +1090,9 @@ var HeraldClient = class {
         this.session = null;
         this.wantPresence = false;
         return;
+      case "sessionFailed":
+        this.sessionFailed(String(m.message));
+        return;
       default:
     }
   }
@@ -1124,7 +1138,7 @@ var HeraldClient = class {
     if (this.tabPresence.size > 0) {
       const hb = this.ensureHeartbeat();
       if (!hb.active) {
-        hb.start(this.meta).catch(() => void 0);
+        this.startSession().catch(() => void 0);
       }
     }
   }

@@ -49,7 +49,7 @@ export class HeraldClient {
   private session: SessionInfo | null = null;
   private wantPresence = false;
   private meta: unknown = undefined;
-  private readonly waitingForSession: Array<(s: SessionInfo) => void> = [];
+  private readonly waitingForSession: Array<{ resolve: (s: SessionInfo) => void; reject: (e: Error) => void }> = [];
   // ---- leader only ----
   private stream: SharedStream | null = null;
   private heartbeat: Heartbeat | null = null;
@@ -107,10 +107,11 @@ export class HeraldClient {
     if (this.leads()) {
       this.tabPresence.set(this.tabs.id, this.meta);
       const hb = this.ensureHeartbeat();
-      return hb.active && hb.session ? Promise.resolve(hb.session) : hb.start(this.meta);
+      return hb.active && hb.session ? Promise.resolve(hb.session) : this.startSession();
     }
     this.tabs.post({ t: 'presence', on: true, meta: this.meta });
-    return this.session ? Promise.resolve(this.session) : new Promise((resolve) => this.waitingForSession.push(resolve));
+    return this.session ? Promise.resolve(this.session)
+      : new Promise((resolve, reject) => this.waitingForSession.push({ resolve, reject }));
   }
 
   /** Ends the presence session now, for every tab (a `disconnect` at once). */
@@ -220,7 +221,7 @@ export class HeraldClient {
     if (this.session) {
       this.ensureHeartbeat().resume(this.session, this.meta); // the last leader's session: beats go on from here
     } else if (this.wantPresence) {
-      this.ensureHeartbeat().start(this.meta).catch(() => undefined);
+      this.startSession().catch(() => undefined);
     }
     if (this.tabs.shared) {
       this.livenessTimer = setInterval(() => this.pruneTabs(), LIVENESS_MS);
@@ -250,6 +251,19 @@ export class HeraldClient {
     return this.heartbeat;
   }
 
+  /** The leader starts the session; whoever waits for it hears how that went (it is tried again by itself). */
+  private startSession(): Promise<SessionInfo> {
+    return this.ensureHeartbeat().start(this.meta).catch((err: Error & { cause?: string }) => {
+      this.sessionFailed(err.message);
+      this.tabs.post({ t: 'sessionFailed', message: err.message });
+      throw err;
+    });
+  }
+
+  private sessionFailed(message: string): void {
+    this.waitingForSession.splice(0).forEach((w) => w.reject(new Error(message)));
+  }
+
   private sessionStarted(info: SessionInfo, token: string | null): void {
     const reopen = token !== null && token !== this.transport.sessionToken;
     this.adoptSession(info, token);
@@ -266,7 +280,7 @@ export class HeraldClient {
       this.save('session', token);
     }
     this.emit('session', info);
-    this.waitingForSession.splice(0).forEach((resolve) => resolve(info));
+    this.waitingForSession.splice(0).forEach((w) => w.resolve(info));
   }
 
   // ------------------------------------------------------------------------------- messages --
@@ -360,6 +374,9 @@ export class HeraldClient {
         this.session = null;
         this.wantPresence = false;
         return;
+      case 'sessionFailed':
+        this.sessionFailed(String(m.message));
+        return;
       default:
     }
   }
@@ -411,7 +428,7 @@ export class HeraldClient {
     if (this.tabPresence.size > 0) {
       const hb = this.ensureHeartbeat();
       if (!hb.active) {
-        hb.start(this.meta).catch(() => undefined);
+        this.startSession().catch(() => undefined);
       }
     }
   }

@@ -72,6 +72,9 @@ export declare class HeraldClient {
     private becomeFollower;
     private hello;
     private ensureHeartbeat;
+    /** The leader starts the session; whoever waits for it hears how that went (it is tried again by itself). */
+    private startSession;
+    private sessionFailed;
     private sessionStarted;
     private adoptSession;
     private onMessage;
