@@ -31,4 +31,4 @@ fi
 
 npm ci --silent --prefer-offline --no-audit --no-fund
 npm run --silent check
-exec node --test --test-concurrency=1 test/
+exec node --test --test-concurrency=1 test/*.test.mjs

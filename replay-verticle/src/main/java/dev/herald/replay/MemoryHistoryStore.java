@@ -4,6 +4,7 @@ import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.GapReason;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
+import dev.herald.replay.api.Names;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.StoredEvent;
 import io.vertx.core.Future;
@@ -37,6 +38,8 @@ public final class MemoryHistoryStore implements HistoryStore {
   private final long maxAgeMs;
   private final long idleMs;
   private final Map<String, Channel> channels = new HashMap<>();
+  /** Channels held whose names are reserved ({@code herald.*}: the readiness canary), left out of the count. */
+  private int reserved;
   private long nextFullSweep = Long.MIN_VALUE;
   private boolean closed;
 
@@ -124,6 +127,9 @@ public final class MemoryHistoryStore implements HistoryStore {
     if (c == null) {
       c = new Channel(ThreadLocalRandom.current().nextLong(1, 1L << 48));
       channels.put(r.channel(), c);
+      if (Names.isReserved(r.channel())) {
+        reserved++;
+      }
     }
     c.dropAged(now, maxAgeMs);
     String key = r.idempotencyKey();
@@ -202,6 +208,7 @@ public final class MemoryHistoryStore implements HistoryStore {
     Channel c = channels.get(name);
     if (c != null && now - c.lastPublish >= idleMs) {
       channels.remove(name);
+      forgot(name);
       LOG.debug("history channel {} removed after {} ms idle", name, now - c.lastPublish);
       return null;
     }
@@ -210,10 +217,12 @@ public final class MemoryHistoryStore implements HistoryStore {
 
   private int removeIdle(long now) {
     int removed = 0;
-    for (Iterator<Channel> i = channels.values().iterator(); i.hasNext(); ) {
-      Channel c = i.next();
+    for (Iterator<Map.Entry<String, Channel>> i = channels.entrySet().iterator(); i.hasNext(); ) {
+      Map.Entry<String, Channel> e = i.next();
+      Channel c = e.getValue();
       if (now - c.lastPublish >= idleMs) {
         i.remove();
+        forgot(e.getKey());
         removed++;
       } else {
         c.dropAged(now, maxAgeMs);
@@ -230,9 +239,16 @@ public final class MemoryHistoryStore implements HistoryStore {
     return Future.succeededFuture(removeIdle(clock.getAsLong()));
   }
 
+  /** Channels held, Herald's own ({@code herald.*}) left out. */
   @Override
   public synchronized Future<Long> channelCount() {
-    return Future.succeededFuture((long) channels.size());
+    return Future.succeededFuture((long) channels.size() - reserved);
+  }
+
+  private void forgot(String channel) {
+    if (Names.isReserved(channel)) {
+      reserved--;
+    }
   }
 
   @Override
@@ -244,6 +260,7 @@ public final class MemoryHistoryStore implements HistoryStore {
   public synchronized Future<Void> close() {
     closed = true;
     channels.clear();
+    reserved = 0;
     return Future.succeededFuture();
   }
 

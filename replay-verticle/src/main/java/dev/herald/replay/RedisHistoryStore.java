@@ -4,6 +4,7 @@ import dev.herald.replay.RedisLink.Cmd;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
+import dev.herald.replay.api.Names;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.StoredEvent;
 import io.vertx.core.Context;
@@ -157,6 +158,9 @@ public final class RedisHistoryStore implements HistoryStore {
       cmds.add(new Cmd(APPEND.evalsha(k, a), () -> APPEND.eval(k, a), keys.tag(r.channel())));
     }
     for (String ch : channelsOf(requests)) {
+      if (Names.isReserved(ch)) {
+        continue; // Herald's own channels (the readiness canary) are not counted among the channels
+      }
       // GT: a node with a slower clock never moves a channel back; XX: a refused channel is not indexed
       Request zadd = Request.cmd(Command.ZADD).arg(keys.channels());
       if (!mayCreate) {
