@@ -98,7 +98,10 @@ final class ChannelRoutes {
         .onFailure(e -> Problems.send(ctx, e, SERVICE));
   }
 
-  /** {@code {"events": [{"id", "event", "data", "publishedAt"}], "gap": bool}} with each data embedded as stored. */
+  /**
+   * {@code {"events": [{"id", "event", "data", "publishedAt"}], "gap": bool}} (and {@code "reason"} with a gap, as a
+   * stream's {@code herald.gap} names it) with each data embedded as stored.
+   */
   static Buffer pageJson(HistoryPage page) {
     StringBuilder b = new StringBuilder(256);
     b.append("{\"events\":[");
@@ -114,7 +117,11 @@ final class ChannelRoutes {
           .append(",\"publishedAt\":").append(Json.encode(Instant.ofEpochMilli(e.publishedAt()).toString()))
           .append('}');
     }
-    b.append("],\"gap\":").append(page.gap() != null).append('}');
+    b.append("],\"gap\":").append(page.gap() != null);
+    if (page.gap() != null) {
+      b.append(",\"reason\":").append(Json.encode(page.gap().wire()));
+    }
+    b.append('}');
     return Buffer.buffer(b.toString());
   }
 

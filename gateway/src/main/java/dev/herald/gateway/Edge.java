@@ -5,7 +5,6 @@ import dev.herald.heartbeat.api.PresenceClient;
 import dev.herald.replay.api.HistoryClient;
 import dev.herald.sse.api.SseStreams;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * What every {@link GatewayVerticle} instance of a node shares: the configuration, the typed
@@ -14,16 +13,14 @@ import io.vertx.core.buffer.Buffer;
  * @param streams          the node's stream endpoint (answering {@code HEAD} itself: {@link HeadStreams}), or
  *                         {@code null} when this node does not run the sse role
  * @param readinessAddress the node-local address {@link ReadinessVerticle} answers on
- * @param consolePage      {@code webroot/index.html}, or {@code null} when it is not packaged
- * @param consoleScript    {@code webroot/herald.js}, or {@code null} when it is not packaged
- * @param openApi          {@code openapi.json}, the HTTP API's OpenAPI document, or {@code null} when it is not packaged
+ * @param web              the console page and the browser client's files
  * @param drain            whether the node is draining (readiness answers 503 at once)
  * @param connections      the node's HTTP connections, counted against {@code http.maxConnections}
  * @param guard            the access layer: who may do what, and whose sessions are whose
  */
 record Edge(HeraldConfig config, String nodeId, PresenceClient presence, HistoryClient history, SseStreams streams,
-            PrometheusMeterRegistry registry, String readinessAddress, Buffer consolePage, Buffer consoleScript,
-            Buffer openApi, Drain drain, Connections connections, Guard guard) {
+            PrometheusMeterRegistry registry, String readinessAddress, WebFiles web, Drain drain,
+            Connections connections, Guard guard) {
 
   Edge {
     streams = HeadStreams.wrap(streams);
@@ -34,7 +31,7 @@ record Edge(HeraldConfig config, String nodeId, PresenceClient presence, History
 
   /** The security headers of the node's answers (the console's policy is computed from its page). */
   SecurityHeaders securityHeaders() {
-    return new SecurityHeaders(consolePage);
+    return new SecurityHeaders(web.page());
   }
 
   boolean servesApi() {

@@ -23,11 +23,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import java.io.IOException;
-import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +156,7 @@ public final class HeraldNode {
     if (sse != null) {
       chain = chain.compose(v -> deploy(sse));
     }
-    return chain.compose(v -> vertx.executeBlocking(HeraldNode::consoleFiles))
+    return chain.compose(v -> vertx.executeBlocking(WebFiles::load))
         .compose(files -> {
           SseStreams streams = sse == null ? null : sse.streams();
           Connections connections;
@@ -173,7 +170,7 @@ public final class HeraldNode {
               + "idle connections closed after {} ms", nodeId, connections.max(), fileLimit,
               connections.requestTimeoutMs(), connections.idleTimeoutMs());
           Edge edge = new Edge(config, nodeId, presence, history, streams, metrics,
-              prefix + ".gateway.ready." + nodeId, files[0], files[1], files[2], drain, connections, guard);
+              prefix + ".gateway.ready." + nodeId, files, drain, connections, guard);
           return deployGateways(edge);
         });
   }
@@ -220,20 +217,6 @@ public final class HeraldNode {
       }
       return null;
     });
-  }
-
-  /**
-   * {@code webroot/index.html}, {@code webroot/herald.js} and {@code openapi.json} from the class path, each
-   * {@code null} when absent.
-   */
-  private static Buffer[] consoleFiles() throws IOException {
-    return new Buffer[] {resource("webroot/index.html"), resource("webroot/herald.js"), resource("openapi.json")};
-  }
-
-  private static Buffer resource(String name) throws IOException {
-    try (InputStream in = HeraldNode.class.getClassLoader().getResourceAsStream(name)) {
-      return in == null ? null : Buffer.buffer(in.readAllBytes());
-    }
   }
 
   /** The host the node's own canary connects to: loopback when the server listens on every interface. */

@@ -41,10 +41,14 @@ final class OpsRoutes {
 
   void mountConsole(Routes router) {
     router.get("/v1/stats", Guard.Rule.ADMIN).handler(this::stats);
-    router.get("/", Guard.Rule.OPEN).handler(ctx -> file(ctx, edge.consolePage(), "text/html; charset=utf-8", "index.html"));
-    router.get("/herald.js", Guard.Rule.OPEN).handler(ctx -> file(ctx, edge.consoleScript(), "text/javascript; charset=utf-8",
-        "herald.js"));
-    router.get("/v1/openapi.json", Guard.Rule.OPEN).handler(ctx -> file(ctx, edge.openApi(), "application/json", "openapi.json"));
+    router.get("/", Guard.Rule.OPEN).handler(ctx -> file(ctx, edge.web().page(), "text/html; charset=utf-8",
+        "index.html"));
+    router.get("/herald.js", Guard.Rule.OPEN).handler(ctx -> file(ctx, edge.web().script(),
+        "text/javascript; charset=utf-8", "herald.js"));
+    router.get("/herald.mjs", Guard.Rule.OPEN).handler(ctx -> file(ctx, edge.web().module(),
+        "text/javascript; charset=utf-8", "herald.mjs"));
+    router.get("/v1/openapi.json", Guard.Rule.OPEN).handler(ctx -> file(ctx, edge.web().openApi(),
+        "application/json", "openapi.json"));
   }
 
   private void ready(RoutingContext ctx) {

@@ -179,13 +179,28 @@ final class PresenceRoutes {
   }
 
   private void stop(RoutingContext ctx) {
+    boolean leaving = leaving(Query.of(ctx).single("leaving"));
     String sessionId = sessionToTouch(ctx);
     if (sessionId == null) {
       Responses.noContent(ctx);
       return;
     }
-    presence.stop(sessionId, Guard.caller(ctx).client()).onSuccess(stopped -> Responses.noContent(ctx))
+    String client = Guard.caller(ctx).client();
+    (leaving ? presence.leave(sessionId, client) : presence.stop(sessionId, client))
+        .onSuccess(stopped -> Responses.noContent(ctx))
         .onFailure(e -> Problems.send(ctx, e, SERVICE));
+  }
+
+  /** {@code ?leaving=1}: a page that goes away, whose disconnect waits {@code heartbeat.leaveGrace}. */
+  private static boolean leaving(String value) {
+    if (value == null || value.equals("0") || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("1") || value.equals("true")) {
+      return true;
+    }
+    throw Problem.invalidQuery("'leaving' must be 1 (a page going away: the disconnect waits heartbeat.leaveGrace) "
+        + "or 0");
   }
 
   private void list(RoutingContext ctx) {

@@ -87,20 +87,24 @@ final class StreamRoutes {
     if (lastEventId == null || lastEventId.isEmpty()) {
       lastEventId = queryId == null || queryId.isEmpty() ? null : queryId;
     }
-    boolean envelope = envelope(query.single("envelope"));
+    int envelope = envelope(query.single("envelope"));
     Caller caller = Guard.caller(ctx);
     caller.requireSubscribe(channels);
     return new StreamRequest(channels, lastEventId, envelope, guard.sessionOf(ctx.request(), caller), caller.userId(),
         caller.expiresAtMs());
   }
 
-  private static boolean envelope(String value) {
+  private static int envelope(String value) {
     if (value == null || value.equals("0") || value.equals("false")) {
-      return false;
+      return StreamRequest.PLAIN;
     }
     if (value.equals("1") || value.equals("true")) {
-      return true;
+      return StreamRequest.CHANNEL;
     }
-    throw Problem.invalidQuery("'envelope' must be 1 (data as {\"channel\", \"data\"}) or 0");
+    if (value.equals("2")) {
+      return StreamRequest.EVENT;
+    }
+    throw Problem.invalidQuery("'envelope' must be 0 (the data as published), 1 (data as {\"channel\", \"data\"}) "
+        + "or 2 (unnamed events, data as {\"channel\", \"event\", \"id\", \"data\"})");
   }
 }

@@ -139,7 +139,8 @@ class MainTest {
       HttpResponse<String> script = http.send(HttpRequest.newBuilder(URI.create(running.url() + "herald.js"))
           .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, script.statusCode());
-      assertTrue(script.body().contains("Herald.subscribe"));
+      assertTrue(script.body().contains("var Herald = ") && script.body().contains("function subscribe("),
+          "the classic script defines Herald and its subscribe");
 
       Main.Launch second = launch(Map.of(), "--http.port=" + port, "--http.host=127.0.0.1", "--http.instances=1");
       assertEquals(Main.CANNOT_START, second.exitCode());

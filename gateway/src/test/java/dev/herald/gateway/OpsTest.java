@@ -153,7 +153,18 @@ class OpsTest {
     assertTrue(pre.statusCode() == 204 || pre.statusCode() == 200, pre.bodyAsString());
     assertEquals("https://app.example", pre.getHeader("Access-Control-Allow-Origin"));
     assertEquals("true", pre.getHeader("Access-Control-Allow-Credentials"));
+    // what the browser client sends: its session secret, a token, the last id
+    Reply client = c.send(HttpMethod.OPTIONS, "/v1/heartbeat", null, "Origin", "https://app.example",
+        "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers",
+        "herald-session,authorization,last-event-id");
+    assertTrue(client.statusCode() == 204 || client.statusCode() == 200, client.bodyAsString());
+    String allowed = client.getHeader("Access-Control-Allow-Headers").toLowerCase();
+    for (String h : List.of("herald-session", "authorization", "last-event-id")) {
+      assertTrue(allowed.contains(h), h + " in " + allowed);
+    }
     Reply ok = c.get("/health/live", "Origin", "https://app.example");
+    String exposed = String.valueOf(ok.getHeader("Access-Control-Expose-Headers")).toLowerCase();
+    assertTrue(exposed.contains("www-authenticate") && exposed.contains("retry-after"), exposed);
     assertEquals("https://app.example", ok.getHeader("Access-Control-Allow-Origin"));
     assertProblem(c.get("/v1/channels/cors/events", "Origin", "https://evil.example"), 403, "origin-not-allowed");
     Reply none = it.api().get("/health/live", "Origin", "https://app.example");
@@ -165,6 +176,7 @@ class OpsTest {
     Api a = new Api(it.vertx(), any.port());
     Reply star = a.get("/health/live", "Origin", "https://anyone.example");
     assertNotNull(star.getHeader("Access-Control-Allow-Origin"));
+    assertNull(star.getHeader("Access-Control-Allow-Credentials"), "no cookies for any origin at all");
     a.close();
     TestNode.await(any.stop());
   }

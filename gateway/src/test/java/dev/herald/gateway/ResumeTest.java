@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +92,82 @@ class ResumeTest {
     assertEquals(Map.of("g1-a", List.of(3, 4), "g1-c", List.of(1)), byChannel(more));
     Streams.close(second);
     Streams.close(changed);
+  }
+
+  @Test
+  void anIdFromBeforeAChannelsFirstEventStillCoversThatChannel() {
+    String a = "g1-head-a";
+    String b = "g1-head-b";
+    it.api().publish(a, null, "0"); // history before the stream: never part of it
+    String uri = "/v1/stream?channel=" + a + "&channel=" + b + "&envelope=1";
+    SseTestClient first = live(uri, null);
+    it.api().publish(a, null, "1");
+    it.api().publish(b, null, "2");
+    it.api().publish(a, null, "3");
+    List<SseEvent> seen = Streams.events(first, 3);
+    Streams.close(first);
+    // the client kept only a:1 (the connection died right after it): its id must cover b as well
+    SseTestClient second = live(uri, seen.get(0).id());
+    List<SseEvent> again = Streams.events(second, 2);
+    assertEquals(Map.of(a, List.of(3), b, List.of(2)), byChannel(again));
+    it.api().publish(b, null, "4");
+    assertEquals(Map.of(b, List.of(4)), byChannel(Streams.events(second, 3).subList(2, 3)));
+    Streams.close(second);
+  }
+
+  /**
+   * Random publishes on several channels, a client that keeps a random prefix of what each connection
+   * brought (as if the connection died right after that frame) and resumes from the last id it kept,
+   * while more is published in between: per channel, exactly what was published from the first stream on.
+   */
+  @Test
+  void randomResumesOverSeveralChannelsLoseAndRepeatNothing() {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    String run = "g1-rnd-" + Long.toHexString(seed);
+    List<String> channels = List.of(run + "-a", run + "-b", run + "-c", run + "-d");
+    String uri = "/v1/stream?envelope=1" + String.join("", channels.stream().map(c -> "&channel=" + c).toList());
+    it.api().publish(channels.get(1), null, "-1"); // history from before the stream: never part of it
+    Map<String, List<Integer>> published = new HashMap<>();
+    Map<String, List<Integer>> kept = new HashMap<>();
+    int[] next = {0};
+    IntConsumer publishSome = atLeast -> {
+      for (int k = atLeast + random.nextInt(4); k > 0; k--) {
+        String ch = channels.get(random.nextInt(random.nextBoolean() ? 2 : channels.size()));
+        int data = next[0]++;
+        it.api().publish(ch, null, Integer.toString(data));
+        published.computeIfAbsent(ch, x -> new ArrayList<>()).add(data);
+      }
+    };
+    String resumeFrom = null;
+    for (int round = 0; round < 12; round++) {
+      SseTestClient c = live(uri, resumeFrom);
+      publishSome.accept(round == 0 ? 1 : 0);
+      int owed = count(published) - count(kept);
+      List<SseEvent> got = owed == 0 ? List.of() : Streams.events(c, owed);
+      int keep = round == 0 ? 1 + random.nextInt(got.size()) : random.nextInt(got.size() + 1);
+      keepAll(kept, got.subList(0, keep));
+      if (keep > 0) {
+        resumeFrom = got.get(keep - 1).id();
+      }
+      Streams.close(c);
+      publishSome.accept(0); // while nobody is connected
+    }
+    SseTestClient last = live(uri, resumeFrom);
+    int owed = count(published) - count(kept);
+    keepAll(kept, owed == 0 ? List.of() : Streams.events(last, owed));
+    Streams.close(last);
+    for (String ch : channels) {
+      assertEquals(published.getOrDefault(ch, List.of()), kept.getOrDefault(ch, List.of()), ch + ", seed " + seed);
+    }
+  }
+
+  private static int count(Map<String, List<Integer>> perChannel) {
+    return perChannel.values().stream().mapToInt(List::size).sum();
+  }
+
+  private static void keepAll(Map<String, List<Integer>> kept, List<SseEvent> events) {
+    byChannel(events).forEach((ch, data) -> kept.computeIfAbsent(ch, x -> new ArrayList<>()).addAll(data));
   }
 
   @Test

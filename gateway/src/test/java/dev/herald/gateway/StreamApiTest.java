@@ -3,9 +3,11 @@ package dev.herald.gateway;
 import static dev.herald.gateway.Api.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.replay.api.Cursor;
 import dev.herald.sse.testing.SseEvent;
 import dev.herald.sse.testing.SseTestClient;
 import io.vertx.core.Vertx;
@@ -38,6 +40,10 @@ class StreamApiTest {
 
   private static SseTestClient live(String uri) {
     return Streams.live(it.vertx(), it.node().port(), uri);
+  }
+
+  private static SseTestClient live(String uri, Map<String, String> headers) {
+    return Streams.live(it.vertx(), it.node().port(), uri, headers);
   }
 
   @Test
@@ -77,6 +83,49 @@ class StreamApiTest {
         new JsonObject(events.get(1).data()));
     assertTrue(events.get(1).hasId());
     Streams.close(c);
+  }
+
+  @Test
+  void envelope2SendsEveryEventUnnamedWithItsNameItsOwnIdAndItsChannel() {
+    SseTestClient c = live("/v1/stream?channel=st-env2-a&channel=st-env2-b&envelope=2");
+    SseEvent open = Streams.events(c, 1).get(0);
+    assertEquals(new JsonObject().put("channel", null).put("event", "herald.open").put("id", null).put("data", null),
+        new JsonObject(open.data()), "first, where the stream starts: its id covers both channels already");
+    assertEquals(2, Cursor.decode(open.id()).positions().size());
+    String idB = it.api().publish("st-env2-b", "never-declared", "{\"k\":\"v\"}");
+    String idA = it.api().publish("st-env2-a", null, "\"line1\\nline2\"");
+    List<SseEvent> events = Streams.events(c, 3).subList(1, 3);
+    assertEquals("message", events.get(0).type(), "no event: line, so onmessage gets it");
+    assertEquals(new JsonObject().put("channel", "st-env2-b").put("event", "never-declared").put("id", idB)
+        .put("data", new JsonObject().put("k", "v")), new JsonObject(events.get(0).data()));
+    assertEquals(new JsonObject().put("channel", "st-env2-a").put("event", null).put("id", idA)
+        .put("data", "line1\nline2"), new JsonObject(events.get(1).data()));
+    assertNotEquals(idA, events.get(1).id(), "the id: line stays the stream's cursor over both channels");
+    assertEquals(2, Cursor.decode(events.get(1).id()).positions().size());
+    Streams.close(c);
+    // a gap too: unnamed, enveloped, no id of its own
+    SseTestClient resumed = live("/v1/stream?channel=st-env2-a&envelope=2", Map.of("Last-Event-ID", "not a cursor"));
+    SseEvent gap = Streams.events(resumed, 2).get(1);
+    assertEquals("message", gap.type());
+    assertEquals(new JsonObject().put("channel", "st-env2-a").put("event", "herald.gap").put("id", null)
+        .put("data", new JsonObject().put("channel", "st-env2-a").put("reason", "invalid-cursor")),
+        new JsonObject(gap.data()));
+    Streams.close(resumed);
+  }
+
+  @Test
+  void aLongOrUnreadableLastEventIdIsAnInvalidCursorGapNeverA4xx() {
+    String ch = "st-long-id";
+    String live = it.api().publish(ch, null, "1");
+    for (String id : List.of("A".repeat(7000), "AQ" + "_".repeat(6000), "%%%", live + "x")) {
+      SseTestClient c = live("/v1/stream?channel=" + ch, Map.of("Last-Event-ID", id));
+      SseEvent gap = Streams.events(c, 1).get(0);
+      assertEquals("herald.gap", gap.type(), id.substring(0, Math.min(20, id.length())));
+      assertEquals("invalid-cursor", new JsonObject(gap.data()).getString("reason"));
+      String next = it.api().publish(ch, null, "2");
+      assertEquals(next, Streams.events(c, 2).get(1).id(), "then live, from the head on");
+      Streams.close(c);
+    }
   }
 
   @Test
@@ -160,6 +209,7 @@ class StreamApiTest {
         Map.entry("/v1/stream?channel=a&lastEventId=x&lastEventId=y", "invalid-query"),
         Map.entry("/v1/stream?channel=a&envelope=1&envelope=1", "invalid-query"),
         Map.entry("/v1/stream?channel=a&envelope=yes", "invalid-query"),
+        Map.entry("/v1/stream?channel=a&envelope=3", "invalid-query"),
         Map.entry("/v1/stream?channel=a%zz", "invalid-query"));
     bad.forEach((uri, slug) -> {
       Reply r = it.api().get(uri, "Accept", "text/event-stream");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.herald.heartbeat.api.PresenceAddresses;
 import dev.herald.heartbeat.api.PresenceClient;
 import dev.herald.heartbeat.api.PresenceEvent;
+import dev.herald.sse.testing.SseEvent;
 import dev.herald.sse.testing.SseTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -66,6 +67,66 @@ class TwoNodeClusterTest {
     } finally {
       ClusterNodes.await(consumer.unregister());
     }
+  }
+
+  /**
+   * A page going away through one node ({@code stop?leaving=1}): another tab's beat through the other
+   * node within {@code heartbeat.leaveGrace} keeps the session (a {@code reconnect}); without it, exactly one
+   * {@code disconnect} follows the grace, heard on both nodes.
+   */
+  @Test
+  void aLeaveOnOneNodeIsCancelledByABeatOnTheOtherOrEndsOnce() {
+    ClusterNodes.Node a = cluster.get(0);
+    ClusterNodes.Node b = cluster.get(1);
+    PresenceClient onB = new PresenceClient(b.vertx().eventBus(), new PresenceAddresses(cluster.prefix()), 5_000);
+    List<PresenceEvent> seen = new CopyOnWriteArrayList<>();
+    List<MessageConsumer<JsonObject>> consumers = List.of(onB.on(PresenceEvent.Type.RECONNECT, seen::add),
+        onB.on(PresenceEvent.Type.DISCONNECT, seen::add));
+    consumers.forEach(c -> ClusterNodes.await(c.completion()));
+    try {
+      Reply kept = a.api().post("/v1/heartbeat/start", "{}", "Content-Type", "application/json");
+      Reply gone = a.api().post("/v1/heartbeat/start", "{}", "Content-Type", "application/json");
+      String keptCookie = kept.getHeader("Set-Cookie").split(";")[0];
+      String goneCookie = gone.getHeader("Set-Cookie").split(";")[0];
+      String keptId = kept.bodyAsJsonObject().getString("sessionId");
+      String goneId = gone.bodyAsJsonObject().getString("sessionId");
+      for (String cookie : List.of(keptCookie, goneCookie)) {
+        assertEquals(204, a.api().post("/v1/heartbeat/stop?leaving=1", "", "Content-Type", "text/plain",
+            "Cookie", cookie).statusCode());
+      }
+      assertEquals(204, b.api().post("/v1/heartbeat", null, "Cookie", keptCookie).statusCode());
+      ClusterNodes.waitFor(() -> seen.stream().anyMatch(e -> e.session().sessionId().equals(goneId)),
+          "the disconnect of the session whose page went away");
+      ClusterNodes.await(b.vertx().timer(1000)); // a second disconnect would come now
+      List<String> events = seen.stream().map(e -> (e.session().sessionId().equals(keptId) ? "kept " : "gone ")
+          + e.type().wire() + (e.reason() == null ? "" : ":" + e.reason())).sorted().toList();
+      assertEquals(List.of("gone disconnect:stop", "kept reconnect"), events);
+    } finally {
+      consumers.forEach(c -> ClusterNodes.await(c.unregister()));
+    }
+  }
+
+  /** G1 across nodes: the id of an event of one channel covers the stream's other channels from its start. */
+  @Test
+  void anIdFromBeforeAChannelsFirstEventCoversItOnTheOtherNode() {
+    ClusterNodes.Node a = cluster.get(0);
+    ClusterNodes.Node b = cluster.get(1);
+    String x = "g1-nodes-" + System.nanoTime() + "-a";
+    String y = x.replace("-a", "-b");
+    b.api().publish(x, null, "0"); // history from before the stream
+    String uri = "/v1/stream?channel=" + x + "&channel=" + y + "&envelope=1";
+    SseTestClient first = Streams.live(a.vertx(), a.port(), uri);
+    b.api().publish(x, null, "1");
+    b.api().publish(y, null, "2");
+    b.api().publish(x, null, "3");
+    List<SseEvent> seen = Streams.events(first, 3);
+    Streams.close(first);
+    SseTestClient second = Streams.live(b.vertx(), b.port(), uri, Map.of("Last-Event-ID", seen.get(0).id()));
+    List<String> again = Streams.events(second, 2).stream()
+        .map(e -> new JsonObject(e.data()).getString("channel") + ":" + new JsonObject(e.data()).getInteger("data"))
+        .toList();
+    assertEquals(List.of(x + ":3", y + ":2"), again.stream().sorted().toList());
+    Streams.close(second);
   }
 
   @Test

@@ -26,6 +26,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class HeartbeatVerticle extends VerticleBase {
   /** Sessions claimed per store call during a purge; a purge calls again while batches come back full. */
   public static final int PURGE_BATCH = 1000;
+  /** A leave whose end could not reach the store is tried again this many times; then the purge ends it. */
+  static final int LEAVE_RETRIES = 3;
   /** The sessions gauge is counted at most this often. */
   static final long COUNT_INTERVAL_MS = 1000;
 
@@ -198,7 +201,9 @@ public final class HeartbeatVerticle extends VerticleBase {
     BeatRequest r = BeatRequest.fromJson(body);
     List<String> batch = r.sessionIds();
     if (r.batch()) {
-      return store.touch(batch, now()).map(missing -> {
+      return store.beat(batch, now()).map(beaten -> {
+        Set<String> missing = beaten.missing();
+        resumed(beaten);
         metrics.beats(batch.size() - missing.size());
         if (options.logging() >= 2) {
           log.info("beat {} sessions, {} not connected", batch.size(), missing.size());
@@ -207,10 +212,11 @@ public final class HeartbeatVerticle extends VerticleBase {
       });
     }
     String sessionId = batch.get(0);
-    return store.touch(batch, now()).compose(missing -> {
-      if (!missing.isEmpty()) {
+    return store.beat(batch, now()).compose(beaten -> {
+      if (!beaten.missing().isEmpty()) {
         return Future.failedFuture(notConnected(sessionId));
       }
+      resumed(beaten);
       metrics.beats(1);
       if (options.logging() >= 2) {
         log.info("beat session {}", sessionId);
@@ -219,10 +225,20 @@ public final class HeartbeatVerticle extends VerticleBase {
     });
   }
 
+  /** Sessions whose page went away but that a beat showed alive: the leave was a {@code reconnect}. */
+  private void resumed(PresenceStore.Beaten beaten) {
+    for (Session s : beaten.resumed()) {
+      started(new StartResult(s, true));
+    }
+  }
+
   private Future<JsonObject> stop(Object body) {
     StopRequest request = StopRequest.fromJson(body);
     String sessionId = request.sessionId();
     String client = request.client();
+    if (request.leaving()) {
+      return leave(sessionId);
+    }
     return store.remove(sessionId).map(removed -> {
       if (removed != null && client != null && clients != null) {
         clients.settle(client, List.of(), List.of(sessionId), now());
@@ -231,7 +247,38 @@ public final class HeartbeatVerticle extends VerticleBase {
         disconnected(removed, PresenceEvent.REASON_STOP);
         refreshCount();
       }
-      return new StopReply(removed != null).toJson();
+      return new StopReply(removed != null, false).toJson();
+    });
+  }
+
+  /**
+   * A stop of a page that goes away: marks the session leaving and, after {@code heartbeat.leaveGrace},
+   * ends it (reason {@code stop}) only if no start or beat took the mark away meanwhile. Should this node
+   * die first, the session expires and a purge ends it: one disconnect either way (G3).
+   */
+  private Future<JsonObject> leave(String sessionId) {
+    String token = SessionIds.newId();
+    return store.leave(sessionId, token).map(connected -> {
+      if (connected) {
+        vertx.setTimer(Math.max(1, options.leaveGrace().toMillis()), id -> departAfterGrace(sessionId, token, 0));
+      }
+      return new StopReply(false, connected).toJson();
+    });
+  }
+
+  private void departAfterGrace(String sessionId, String token, int failures) {
+    store.depart(sessionId, token).onComplete(ar -> {
+      if (ar.succeeded()) {
+        if (ar.result() != null) {
+          disconnected(ar.result(), PresenceEvent.REASON_STOP);
+          refreshCount();
+        }
+      } else if (failures < LEAVE_RETRIES) {
+        // the store is unreachable: try again shortly; if it stays so, the session expires and a purge ends it
+        vertx.setTimer(options.leaveGrace().toMillis() + 1000, id -> departAfterGrace(sessionId, token, failures + 1));
+      } else {
+        trouble.failed("leave of session " + sessionId, ar.cause());
+      }
     });
   }
 

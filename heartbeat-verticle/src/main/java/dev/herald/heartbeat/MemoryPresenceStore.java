@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MemoryPresenceStore implements PresenceStore {
   private final int maxSessions;
   private final ConcurrentSkipListMap<String, Session> sessions = new ConcurrentSkipListMap<>();
+  /**
+   * Leaving marks (id to token). A mark is taken away by one compare-and-remove: by {@link #depart} with
+   * its token (which then removes the session), or by a start or a beat (which keep it); whichever does
+   * first decides.
+   */
+  private final ConcurrentHashMap<String, String> leaving = new ConcurrentHashMap<>();
   /** Sessions held plus new ones being inserted; never above maxSessions. */
   private final AtomicInteger reserved = new AtomicInteger();
   private volatile boolean closed;
@@ -49,6 +56,7 @@ public final class MemoryPresenceStore implements PresenceStore {
       return closedFailure();
     }
     JsonObject metaCopy = meta == null ? null : meta.copy();
+    leaving.remove(sessionId);
     while (true) {
       Session current = sessions.get(sessionId);
       if (current == null) {
@@ -73,11 +81,12 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Future<Set<String>> touch(Collection<String> sessionIds, long now) {
+  public Future<Beaten> beat(Collection<String> sessionIds, long now) {
     if (closed) {
       return closedFailure();
     }
     Set<String> missing = new HashSet<>();
+    List<Session> resumed = new ArrayList<>(0);
     for (String id : sessionIds) {
       while (true) {
         Session current = sessions.get(id);
@@ -85,12 +94,39 @@ public final class MemoryPresenceStore implements PresenceStore {
           missing.add(id);
           break;
         }
-        if (current.lastSeenAt() >= now || sessions.replace(id, current, current.seenAt(now))) {
+        Session seen = current.lastSeenAt() >= now ? current : current.seenAt(now);
+        if (seen == current || sessions.replace(id, current, seen)) {
+          if (!leaving.isEmpty() && leaving.remove(id) != null) {
+            resumed.add(copy(seen));
+          }
           break;
         }
       }
     }
-    return Future.succeededFuture(missing);
+    return Future.succeededFuture(new Beaten(missing, resumed));
+  }
+
+  @Override
+  public Future<Boolean> leave(String sessionId, String token) {
+    if (closed) {
+      return closedFailure();
+    }
+    if (!sessions.containsKey(sessionId)) {
+      return Future.succeededFuture(false);
+    }
+    leaving.put(sessionId, token);
+    return Future.succeededFuture(true);
+  }
+
+  @Override
+  public Future<Session> depart(String sessionId, String token) {
+    if (closed) {
+      return closedFailure();
+    }
+    if (!leaving.remove(sessionId, token)) {
+      return Future.succeededFuture(null);
+    }
+    return remove(sessionId);
   }
 
   @Override
@@ -101,6 +137,7 @@ public final class MemoryPresenceStore implements PresenceStore {
     Session removed = sessions.remove(sessionId);
     if (removed != null) {
       reserved.decrementAndGet();
+      leaving.remove(sessionId);
     }
     return Future.succeededFuture(copy(removed));
   }
@@ -119,6 +156,7 @@ public final class MemoryPresenceStore implements PresenceStore {
       // and a concurrent remove or claim that got it first makes this one fail.
       if (s.lastSeenAt() < seenBefore && sessions.remove(e.getKey(), s)) {
         reserved.decrementAndGet();
+        leaving.remove(e.getKey());
         claimed.add(copy(s));
       }
     }

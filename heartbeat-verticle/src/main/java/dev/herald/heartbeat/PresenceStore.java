@@ -17,7 +17,7 @@ import java.util.Set;
  *   <li>A session is <em>connected</em> from its start until it is removed by {@link #remove} or
  *   claimed by {@link #claimExpired}. A session silent for longer than the expiry is still connected
  *   until a purge claims it; a beat before that keeps it.</li>
- *   <li><b>Exactly one end per connect.</b> {@link #remove} and {@link #claimExpired} are atomic
+ *   <li><b>Exactly one end per connect.</b> {@link #remove}, {@link #depart} and {@link #claimExpired} are atomic
  *   claims: whatever their concurrency, across threads or nodes, each connected session is returned
  *   by exactly one of them, once. Only that caller emits its {@code disconnect}.</li>
  *   <li>{@link #start} is atomic too: of concurrent starts of one id that is not connected, exactly
@@ -34,11 +34,37 @@ public interface PresenceStore {
    *  unless {@code meta} is given). */
   Future<StartResult> start(String sessionId, String userId, JsonObject meta, long now);
 
+  /**
+   * Marks sessions alive at {@code now} (batched beats) and clears their {@link #leave leaving} marks;
+   * answers the ids that are not connected and the sessions whose mark it cleared.
+   */
+  Future<Beaten> beat(Collection<String> sessionIds, long now);
+
+  /** What a batch of beats found: the ids not connected, and the connected sessions that were leaving. */
+  record Beaten(Set<String> missing, List<Session> resumed) {
+  }
+
   /** Marks sessions alive at {@code now}; answers the ids that are not connected (batched beats). */
-  Future<Set<String>> touch(Collection<String> sessionIds, long now);
+  default Future<Set<String>> touch(Collection<String> sessionIds, long now) {
+    return beat(sessionIds, now).map(Beaten::missing);
+  }
 
   /** Removes the session if connected; answers it, or {@code null} when it was not connected. */
   Future<Session> remove(String sessionId);
+
+  /**
+   * Marks a connected session as leaving (its page went away), under {@code token}; a later mark
+   * replaces it, and a {@link #start} or {@link #beat} of the session clears it. Answers whether the
+   * session is connected. The session stays connected (and expires as usual).
+   */
+  Future<Boolean> leave(String sessionId, String token);
+
+  /**
+   * Removes the session if it is connected and still leaving under {@code token}: the claim that ends
+   * a leave after its grace. Atomic with {@link #remove}, {@link #claimExpired} and the clearing of the
+   * mark, so a session still ends exactly once. Answers it, or {@code null}.
+   */
+  Future<Session> depart(String sessionId, String token);
 
   /**
    * Claims and removes, atomically, connected sessions last seen before {@code seenBefore}; at most

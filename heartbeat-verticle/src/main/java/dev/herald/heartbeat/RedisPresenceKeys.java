@@ -12,6 +12,8 @@ import java.util.List;
  *   &lt;name&gt;:presence:{&lt;name&gt;:p:&lt;n&gt;}:expiry      sorted set: id -&gt; lastSeenAt (ms)
  *   &lt;name&gt;:presence:{&lt;name&gt;:p:&lt;n&gt;}:ids         sorted set: id, score 0 (ordered by id, for paging)
  *   &lt;name&gt;:presence:{&lt;name&gt;:p:&lt;n&gt;}:s:&lt;id&gt;     hash: u (userId, absent when none), m (meta JSON), c (connectedAt)
+ *   &lt;name&gt;:presence:{&lt;name&gt;:p:&lt;n&gt;}:leaving     hash: id -&gt; token of its leave (a page went away), until a
+ *                                            start, a beat or its end takes it away
  * </pre>
  * The shard of an id is FNV-1a (32 bits) of its UTF-8 bytes modulo {@link #SHARDS}: the same on every node
  * and every version. Changing {@link #SHARDS} moves sessions to other keys, so it is fixed.
@@ -23,6 +25,7 @@ final class RedisPresenceKeys {
   private final String[] expiry = new String[SHARDS];
   private final String[] ids = new String[SHARDS];
   private final String[] sessionPrefix = new String[SHARDS];
+  private final String[] leaving = new String[SHARDS];
 
   RedisPresenceKeys(String name) {
     if (name == null || name.isEmpty() || name.indexOf('{') >= 0 || name.indexOf('}') >= 0) {
@@ -33,6 +36,7 @@ final class RedisPresenceKeys {
       expiry[n] = shard + "expiry";
       ids[n] = shard + "ids";
       sessionPrefix[n] = shard + "s:";
+      leaving[n] = shard + "leaving";
     }
   }
 
@@ -51,6 +55,11 @@ final class RedisPresenceKeys {
 
   String ids(int shard) {
     return ids[shard];
+  }
+
+  /** The shard's leaving marks. */
+  String leaving(int shard) {
+    return leaving[shard];
   }
 
   /** The prefix of the shard's session hashes ({@code ...:s:}); the scripts append the id. */

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * on one shard, which is one Redis Cluster slot; so it works with a standalone client and with a
  * {@code RedisClientType.CLUSTER} client alike.
  *
- * <p><b>Atomic claims.</b> {@code remove} and {@code claimExpired} each remove a session in one script that
+ * <p><b>Atomic claims.</b> {@code remove}, {@code depart} and {@code claimExpired} each remove a session in one script that
  * first checks it is there, so of all stops and purges racing on every node exactly one gets each session.
  * A beat ({@code touch}) only updates sessions that are there ({@code ZADD XX GT}): it never brings back a
  * session a claim removed.
@@ -81,9 +81,11 @@ public final class RedisPresenceStore implements PresenceStore {
   private static final LuaScript CLAIM = script("claim");
   private static final LuaScript READ = script("read");
   private static final LuaScript LIST = script("list");
+  private static final LuaScript LEAVE = script("leave");
+  private static final LuaScript DEPART = script("depart");
   /** The {@link RedisClientLedger}'s script: loaded with the others, so its first use needs no EVAL. */
   static final LuaScript ADMIT = script("admit");
-  private static final List<LuaScript> SCRIPTS = List.of(START, TOUCH, REMOVE, CLAIM, READ, LIST, ADMIT);
+  private static final List<LuaScript> SCRIPTS = List.of(START, TOUCH, REMOVE, CLAIM, READ, LIST, LEAVE, DEPART, ADMIT);
 
   private final RedisCalls calls;
   private final String name;
@@ -140,7 +142,8 @@ public final class RedisPresenceStore implements PresenceStore {
       return closedFailure();
     }
     int shard = RedisPresenceKeys.shard(sessionId);
-    List<String> scriptKeys = new ArrayList<>(List.of(keys.expiry(shard), keys.ids(shard), keys.session(sessionId)));
+    List<String> scriptKeys = new ArrayList<>(List.of(keys.expiry(shard), keys.ids(shard), keys.session(sessionId),
+        keys.leaving(shard)));
     if (!cluster) {
       scriptKeys.addAll(keys.otherExpiries(shard));
     }
@@ -168,28 +171,60 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Future<Set<String>> touch(Collection<String> sessionIds, long now) {
+  public Future<Beaten> beat(Collection<String> sessionIds, long now) {
     if (closed) {
       return closedFailure();
     }
     if (sessionIds.isEmpty()) {
-      return Future.succeededFuture(new HashSet<>());
+      return Future.succeededFuture(new Beaten(new HashSet<>(), List.of()));
     }
     Map<Integer, List<String>> byShard = new LinkedHashMap<>();
     for (String id : sessionIds) {
-      byShard.computeIfAbsent(RedisPresenceKeys.shard(id), n -> {
+      int shard = RedisPresenceKeys.shard(id);
+      byShard.computeIfAbsent(shard, n -> {
         List<String> args = new ArrayList<>();
         args.add(Long.toString(now));
+        args.add(keys.sessionPrefix(shard));
         return args;
       }).add(id);
     }
     List<RedisCall> touches = new ArrayList<>(byShard.size());
-    byShard.forEach((shard, args) -> touches.add(RedisCall.script(TOUCH, List.of(keys.expiry(shard)), args)));
+    byShard.forEach((shard, args) -> touches.add(RedisCall.script(TOUCH, List.of(keys.expiry(shard),
+        keys.leaving(shard)), args)));
     return calls.pipelineAll("a batch of beats", touches).map(replies -> {
       Set<String> missing = new HashSet<>();
-      replies.forEach(r -> missing.addAll(RedisSessionReplies.strings(r)));
-      return missing;
+      List<Session> resumed = new ArrayList<>(0);
+      replies.forEach(r -> {
+        missing.addAll(RedisSessionReplies.strings(r.get(0)));
+        resumed.addAll(RedisSessionReplies.sessions(r.get(1)));
+      });
+      return new Beaten(missing, resumed);
     });
+  }
+
+  @Override
+  public Future<Boolean> leave(String sessionId, String token) {
+    if (closed) {
+      return closedFailure();
+    }
+    int shard = RedisPresenceKeys.shard(sessionId);
+    RedisCall call = RedisCall.script(LEAVE, List.of(keys.expiry(shard), keys.leaving(shard)),
+        List.of(sessionId, token));
+    return calls.send("leave", call, null).map(r -> r.toLong() == 1);
+  }
+
+  @Override
+  public Future<Session> depart(String sessionId, String token) {
+    if (closed) {
+      return closedFailure();
+    }
+    int shard = RedisPresenceKeys.shard(sessionId);
+    RedisCall call = RedisCall.script(DEPART, List.of(keys.expiry(shard), keys.ids(shard), keys.session(sessionId),
+        keys.leaving(shard)), List.of(sessionId, token));
+    return calls.send("depart", call, late -> {
+      Session ended = RedisSessionReplies.session(late, 0);
+      endedLate(ended == null ? List.of() : List.of(ended));
+    }).map(r -> RedisSessionReplies.session(r, 0));
   }
 
   @Override
@@ -198,8 +233,8 @@ public final class RedisPresenceStore implements PresenceStore {
       return closedFailure();
     }
     int shard = RedisPresenceKeys.shard(sessionId);
-    RedisCall call = RedisCall.script(REMOVE, List.of(keys.expiry(shard), keys.ids(shard), keys.session(sessionId)),
-        List.of(sessionId));
+    RedisCall call = RedisCall.script(REMOVE, List.of(keys.expiry(shard), keys.ids(shard), keys.session(sessionId),
+        keys.leaving(shard)), List.of(sessionId));
     return calls.send("stop", call, late -> {
       Session ended = RedisSessionReplies.session(late, 0);
       endedLate(ended == null ? List.of() : List.of(ended));
@@ -251,7 +286,7 @@ public final class RedisPresenceStore implements PresenceStore {
       }
       int take = (int) Math.min(left, r.result().toLong());
       if (take > 0) {
-        claims.add(RedisCall.script(CLAIM, List.of(keys.expiry(shard), keys.ids(shard)),
+        claims.add(RedisCall.script(CLAIM, List.of(keys.expiry(shard), keys.ids(shard), keys.leaving(shard)),
             List.of(Long.toString(seenBefore), Integer.toString(take), keys.sessionPrefix(shard))));
         left -= take;
       }

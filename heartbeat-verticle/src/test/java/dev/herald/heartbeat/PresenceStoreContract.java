@@ -323,6 +323,93 @@ public abstract class PresenceStoreContract {
   }
 
   @Test
+  void aLeaveEndsTheSessionAtItsDepartureOnlyWhileNothingTookItsMarkAway() throws Exception {
+    PresenceStore store = store(100);
+    await(store.start("lv-gone", null, null, t0));
+    await(store.start("lv-beat", null, null, t0));
+    await(store.start("lv-start", null, null, t0));
+    await(store.start("lv-twice", null, null, t0));
+    assertFalse(await(store.leave("lv-never", "t0")), "not connected: nothing to leave");
+    for (String id : List.of("lv-gone", "lv-beat", "lv-start")) {
+      assertTrue(await(store.leave(id, "t-" + id)));
+    }
+    assertEquals(List.of(), await(store.beat(List.of("lv-twice"), t0 + 5)).resumed(), "not leaving: nothing resumed");
+    PresenceStore.Beaten beaten = await(store.beat(List.of("lv-beat", "lv-none"), t0 + 10));
+    assertEquals(Set.of("lv-none"), beaten.missing());
+    assertEquals(List.of("lv-beat"), beaten.resumed().stream().map(Session::sessionId).toList());
+    assertEquals(t0 + 10, beaten.resumed().get(0).lastSeenAt());
+    assertTrue(await(store.start("lv-start", null, null, t0 + 10)).reconnect());
+    assertTrue(await(store.leave("lv-twice", "first")));
+    assertTrue(await(store.leave("lv-twice", "second")), "a later leave replaces the earlier one");
+
+    assertEquals("lv-gone", await(store.depart("lv-gone", "t-lv-gone")).sessionId());
+    assertNull(await(store.depart("lv-gone", "t-lv-gone")), "once");
+    assertNull(await(store.depart("lv-beat", "t-lv-beat")), "a beat took the mark away");
+    assertNull(await(store.depart("lv-start", "t-lv-start")), "a start took the mark away");
+    assertNull(await(store.depart("lv-twice", "first")), "only the latest leave departs");
+    assertEquals("lv-twice", await(store.depart("lv-twice", "second")).sessionId());
+    assertNull(await(store.get("lv-gone")));
+    assertNotNull(await(store.get("lv-beat")));
+    assertNotNull(await(store.get("lv-start")));
+    assertEquals(2L, await(store.count()));
+    assertEquals(List.of(), await(store.beat(List.of("lv-beat"), t0 + 20)).resumed(), "the mark is gone for good");
+  }
+
+  @Test
+  void departRacingRemoveClaimAndBeatsEndsEachLeavingSessionAtMostOnce() throws Exception {
+    PresenceStore store = store(10_000);
+    List<String> leaving = ids("dr-", 600);
+    startAll(store, leaving, t0);
+    for (String id : leaving) {
+      assertTrue(await(store.leave(id, "tok-" + id)));
+    }
+    List<Callable<List<String>>> enders = new ArrayList<>();
+    enders.add(() -> {
+      List<String> departed = new ArrayList<>();
+      for (String id : leaving) {
+        Session s = await(store.depart(id, "tok-" + id));
+        if (s != null) {
+          departed.add(id);
+        }
+      }
+      return departed;
+    });
+    enders.add(() -> {
+      List<String> removed = new ArrayList<>();
+      for (int i = leaving.size() - 1; i >= 0; i -= 3) {
+        if (await(store.remove(leaving.get(i))) != null) {
+          removed.add(leaving.get(i));
+        }
+      }
+      return removed;
+    });
+    enders.add(() -> {
+      List<String> claimed = new ArrayList<>();
+      List<Session> batch;
+      do {
+        batch = await(store.claimExpired(t0 + 1, 20));
+        batch.forEach(s -> claimed.add(s.sessionId()));
+      } while (!batch.isEmpty());
+      return claimed;
+    });
+    enders.add(() -> {
+      for (int i = 1; i < leaving.size(); i += 2) {
+        await(store.beat(List.of(leaving.get(i)), t0 + 5));
+      }
+      return List.of();
+    });
+    Map<String, Integer> ends = new HashMap<>();
+    for (List<String> ended : race(enders)) {
+      ended.forEach(id -> ends.merge(id, 1, Integer::sum));
+    }
+    ends.forEach((id, n) -> assertEquals(1, n, id + " ended " + n + " times"));
+    for (String id : leaving) {
+      boolean connected = await(store.get(id)) != null;
+      assertTrue(connected ^ ends.containsKey(id), id + ": connected or ended once, not both");
+    }
+  }
+
+  @Test
   void touchRacingClaimEitherKeepsOrEndsEachSession() throws Exception {
     PresenceStore store = store(10_000);
     List<String> expired = ids("tc-", 1000);

@@ -1,5 +1,6 @@
 package dev.herald.replay;
 
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.PublishRequest;
@@ -63,6 +64,14 @@ public interface HistoryStore {
    * @param after the reader's position in this channel, or {@code null} to read from the oldest retained
    */
   Future<HistoryPage> read(String channel, Cursor.Position after, int limit);
+
+  /**
+   * The head of each channel, in order: its epoch, the sequence number of its newest event and that event's
+   * publish time in seconds, whether or not the event is still retained; all 0 when the channel does not exist
+   * (never published, removed for idleness, lost). Reads nothing else and changes nothing; cheap (one round
+   * trip on Redis for any number of channels).
+   */
+  Future<List<ChannelHead>> heads(List<String> channels);
 
   /** Housekeeping: drops events past {@code maxAge} and removes idle channels; returns channels removed. */
   Future<Integer> expire();

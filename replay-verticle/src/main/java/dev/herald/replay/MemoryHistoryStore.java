@@ -1,9 +1,11 @@
 package dev.herald.replay;
 
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.GapReason;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
+import dev.herald.replay.api.Names;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.StoredEvent;
 import io.vertx.core.Future;
@@ -37,6 +39,8 @@ public final class MemoryHistoryStore implements HistoryStore {
   private final long maxAgeMs;
   private final long idleMs;
   private final Map<String, Channel> channels = new HashMap<>();
+  /** Channels held whose names are reserved ({@code herald.*}: the readiness canary), left out of the count. */
+  private int reserved;
   private long nextFullSweep = Long.MIN_VALUE;
   private boolean closed;
 
@@ -124,6 +128,9 @@ public final class MemoryHistoryStore implements HistoryStore {
     if (c == null) {
       c = new Channel(ThreadLocalRandom.current().nextLong(1, 1L << 48));
       channels.put(r.channel(), c);
+      if (Names.isReserved(r.channel())) {
+        reserved++;
+      }
     }
     c.dropAged(now, maxAgeMs);
     String key = r.idempotencyKey();
@@ -181,6 +188,20 @@ public final class MemoryHistoryStore implements HistoryStore {
     return Future.succeededFuture(new HistoryPage(channel, c.epoch, events, gap, more));
   }
 
+  @Override
+  public synchronized Future<List<ChannelHead>> heads(List<String> names) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("the history store is closed"));
+    }
+    long now = clock.getAsLong();
+    List<ChannelHead> out = new ArrayList<>(names.size());
+    for (String name : names) {
+      Channel c = live(name, now);
+      out.add(c == null ? ChannelHead.none(name) : new ChannelHead(name, c.epoch, c.nextSeq - 1, c.lastPublish / 1000));
+    }
+    return Future.succeededFuture(out);
+  }
+
   /** The gap of a cursor whose channel epoch is gone: removed for idleness or lost by the store. */
   private GapReason lost(Cursor.Position after, long now) {
     return now - after.timeSec() * 1000 >= idleMs ? GapReason.EXPIRED : GapReason.RESET;
@@ -191,6 +212,7 @@ public final class MemoryHistoryStore implements HistoryStore {
     Channel c = channels.get(name);
     if (c != null && now - c.lastPublish >= idleMs) {
       channels.remove(name);
+      forgot(name);
       LOG.debug("history channel {} removed after {} ms idle", name, now - c.lastPublish);
       return null;
     }
@@ -199,10 +221,12 @@ public final class MemoryHistoryStore implements HistoryStore {
 
   private int removeIdle(long now) {
     int removed = 0;
-    for (Iterator<Channel> i = channels.values().iterator(); i.hasNext(); ) {
-      Channel c = i.next();
+    for (Iterator<Map.Entry<String, Channel>> i = channels.entrySet().iterator(); i.hasNext(); ) {
+      Map.Entry<String, Channel> e = i.next();
+      Channel c = e.getValue();
       if (now - c.lastPublish >= idleMs) {
         i.remove();
+        forgot(e.getKey());
         removed++;
       } else {
         c.dropAged(now, maxAgeMs);
@@ -219,9 +243,16 @@ public final class MemoryHistoryStore implements HistoryStore {
     return Future.succeededFuture(removeIdle(clock.getAsLong()));
   }
 
+  /** Channels held, Herald's own ({@code herald.*}) left out. */
   @Override
   public synchronized Future<Long> channelCount() {
-    return Future.succeededFuture((long) channels.size());
+    return Future.succeededFuture((long) channels.size() - reserved);
+  }
+
+  private void forgot(String channel) {
+    if (Names.isReserved(channel)) {
+      reserved--;
+    }
   }
 
   @Override
@@ -233,6 +264,7 @@ public final class MemoryHistoryStore implements HistoryStore {
   public synchronized Future<Void> close() {
     closed = true;
     channels.clear();
+    reserved = 0;
     return Future.succeededFuture();
   }
 

@@ -1,5 +1,6 @@
 package dev.herald.replay;
 
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.GapReason;
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.StoredEvent;
@@ -58,5 +59,21 @@ final class RedisHistoryReplies {
       }
     }
     return new HistoryPage(channel, epoch, List.copyOf(events), gap.isEmpty() ? null : GapReason.fromWire(gap), more);
+  }
+
+  /**
+   * A channel's head from {@code HMGET meta epoch seq last}: none when the channel does not exist or has been
+   * idle for {@code idleMs} (the rule of the scripts, before Redis's own expiry removes the keys).
+   */
+  static ChannelHead head(String channel, Response r, long nowMs, long idleMs) {
+    if (r == null || r.get(0) == null || r.get(2) == null) {
+      return ChannelHead.none(channel);
+    }
+    long last = Long.parseLong(r.get(2).toString());
+    if (nowMs - last >= idleMs) {
+      return ChannelHead.none(channel);
+    }
+    return new ChannelHead(channel, Long.parseLong(r.get(0).toString()), Long.parseLong(r.get(1).toString()),
+        last / 1000);
   }
 }

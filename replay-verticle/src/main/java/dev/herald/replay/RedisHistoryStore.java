@@ -3,9 +3,11 @@ package dev.herald.replay;
 import dev.herald.redis.LuaScript;
 import dev.herald.redis.RedisCall;
 import dev.herald.redis.RedisCalls;
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
+import dev.herald.replay.api.Names;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.StoredEvent;
 import io.vertx.core.Future;
@@ -38,6 +40,7 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code read.lua}: the memory store's gap rules in one round trip.</li>
  *   <li>{@code hold.lua} and {@code release.lua}: a batch's idempotency keys held before its appends and
  *   given back when it is refused ({@link RedisBatchHolds}).</li>
+ *   <li>heads: {@code HMGET} of each channel's meta hash (epoch, seq, last publish), pipelined.</li>
  * </ul>
  *
  * <p><b>Epochs</b>: a channel gets a new epoch from Redis time (16 µs units since 2020) when it is
@@ -146,6 +149,9 @@ public final class RedisHistoryStore implements HistoryStore {
           r.idempotencyKey() == null ? "" : r.idempotencyKey(), token)));
     }
     for (String ch : channelsOf(requests)) {
+      if (Names.isReserved(ch)) {
+        continue; // Herald's own channels (the readiness canary) are not counted among the channels
+      }
       // GT: a node with a slower clock never moves a channel back; XX: a refused channel is not indexed
       Request zadd = Request.cmd(Command.ZADD).arg(keys.channels());
       if (!mayCreate) {
@@ -195,6 +201,26 @@ public final class RedisHistoryStore implements HistoryStore {
         after == null ? "" : Long.toString(after.epoch()), after == null ? "0" : Long.toString(after.seq()),
         after == null ? "0" : Long.toString(after.timeSec()), Integer.toString(limit)));
     return calls.send("a history read", cmd, null).map(reply -> RedisHistoryReplies.page(channel, reply));
+  }
+
+  @Override
+  public Future<List<ChannelHead>> heads(List<String> channels) {
+    if (channels.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<RedisCall> reads = new ArrayList<>(channels.size());
+    for (String ch : channels) {
+      reads.add(RedisCall.keyed("heads", keys.meta(ch), Request.cmd(Command.HMGET).arg(keys.meta(ch)).arg("epoch")
+          .arg("seq").arg("last")));
+    }
+    return calls.pipelineAll("a heads read", reads).map(replies -> {
+      long now = System.currentTimeMillis();
+      List<ChannelHead> out = new ArrayList<>(channels.size());
+      for (int i = 0; i < channels.size(); i++) {
+        out.add(RedisHistoryReplies.head(channels.get(i), replies.get(i), now, idleMs));
+      }
+      return out;
+    });
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.herald.replay;
 
 import dev.herald.replay.api.Cursor;
+import dev.herald.replay.api.HeadsReply;
+import dev.herald.replay.api.HeadsRequest;
 import dev.herald.replay.api.HistoryAddresses;
 import dev.herald.replay.api.HistoryFailure;
 import dev.herald.replay.api.HistoryOptions;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The history service of one node: serves {@code <prefix>.publish} (validate, append to the
  * {@link HistoryStore}, then event-bus publish each stored event on {@code <prefix>.channel.<name>}
- * in sequence order, then reply), {@code <prefix>.history} (reads after a cursor) and
+ * in sequence order, then reply), {@code <prefix>.history} (reads after a cursor), {@code <prefix>.history.heads} (channels'
+ * newest position) and
  * {@code <prefix>.history.stats} (this node's busiest channels), and runs the store's housekeeping.
  * Failures reply with the {@link HistoryFailure} codes.
  */
@@ -76,10 +79,11 @@ public final class ReplayVerticle extends VerticleBase {
     Future<Void> publish = bus.<Object>consumer(addresses.publish(), this::onPublish).completion();
     Future<Void> history = bus.<Object>consumer(addresses.history(), this::onHistory).completion();
     Future<Void> stats = bus.<Object>consumer(addresses.stats(), this::onStats).completion();
+    Future<Void> heads = bus.<Object>consumer(addresses.heads(), this::onHeads).completion();
     long period = housekeepingPeriodMs(options);
     timer = vertx.setPeriodic(period, id -> housekeeping());
     refreshChannelCount();
-    return Future.all(publish, history, stats).onSuccess(x -> LOG.info(
+    return Future.all(publish, history, stats, heads).onSuccess(x -> LOG.info(
         "history serving {} (maxEvents {}, maxAge {}, idleChannelTtl {}, housekeeping every {} ms)",
         addresses.publish(), options.maxEvents(), options.maxAge(), options.idleChannelTtl(), period));
   }
@@ -155,6 +159,24 @@ public final class ReplayVerticle extends VerticleBase {
       refreshChannelCount();
     }
     m.reply(new PublishReply(results, p.batch()).toJson());
+  }
+
+  private void onHeads(Message<Object> m) {
+    HeadsRequest r;
+    try {
+      r = HeadsRequest.fromJson(m.body());
+    } catch (ReplyException e) {
+      m.fail(e.failureCode(), e.getMessage());
+      return;
+    }
+    store.heads(r.channels()).onComplete(ar -> {
+      if (ar.failed()) {
+        storeFailed("heads read of " + r.channels().size() + " channels", ar.cause());
+        m.fail(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
+      } else {
+        m.reply(new HeadsReply(ar.result()).toJson());
+      }
+    });
   }
 
   private void onHistory(Message<Object> m) {

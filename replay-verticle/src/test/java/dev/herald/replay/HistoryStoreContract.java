@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.replay.HistoryStore.Appended;
 import dev.herald.replay.HistoryStore.Outcome;
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.GapReason;
 import dev.herald.replay.api.HistoryOptions;
@@ -238,6 +239,53 @@ public abstract class HistoryStoreContract {
     Cursor.Position ancient = new Cursor.Position(Cursor.key(ch), otherEpoch, 40, 1);
     assertEquals(GapReason.EXPIRED, await(s.read(ch, ancient, 100)).gap(),
         "a cursor older than idleChannelTtl: the channel may have been removed for idleness");
+  }
+
+  /** One channel's head through {@link HistoryStore#heads}, as a position. */
+  private static Cursor.Position head(HistoryStore s, String ch) throws Exception {
+    return await(s.heads(List.of(ch))).get(0).position();
+  }
+
+  @Test
+  void headsOfSeveralChannelsComeInTheOrderAsked() throws Exception {
+    HistoryStore s = store(100, HOUR, DAY, 1000);
+    String a = channel("heads-a");
+    String b = channel("heads-b");
+    String none = channel("heads-none");
+    append(s, a, "1");
+    StoredEvent b2 = append(s, b, "1");
+    b2 = append(s, b, "2");
+    List<ChannelHead> heads = await(s.heads(List.of(b, none, a)));
+    assertEquals(List.of(b, none, a), heads.stream().map(ChannelHead::channel).toList());
+    assertEquals(new ChannelHead(b, b2.epoch(), 2, b2.publishedAt() / 1000), heads.get(0));
+    assertEquals(ChannelHead.none(none), heads.get(1));
+    assertEquals(1, heads.get(2).seq());
+  }
+
+  @Test
+  void headIsTheNewestPositionEvenWhenNothingIsRetained() throws Exception {
+    HistoryStore s = store(2, Duration.ofMillis(400), DAY, 1000);
+    String ch = channel("head");
+    assertEquals(new Cursor.Position(Cursor.key(ch), 0, 0, 0), head(s, ch), "no channel: the start");
+    append(s, ch, "1");
+    append(s, ch, "2");
+    StoredEvent third = append(s, ch, "3");
+    Cursor.Position head = head(s, ch);
+    assertEquals(new Cursor.Position(Cursor.key(ch), third.epoch(), 3, third.publishedAt() / 1000), head);
+    Poll.await("events to age out", Duration.ofSeconds(20), () -> await(s.read(ch, null, 10)).events().isEmpty());
+    assertEquals(head, head(s, ch), "aged-out events still count: the next one is 4");
+    assertEquals(4, append(s, ch, "4").seq());
+    assertEquals(4, head(s, ch).seq());
+  }
+
+  @Test
+  void headOfAnIdleChannelIsTheStart() throws Exception {
+    HistoryStore s = store(100, HOUR, Duration.ofMillis(600), 1000);
+    String ch = channel("head-idle");
+    append(s, ch, "1");
+    assertEquals(1, head(s, ch).seq());
+    Cursor.Position start = new Cursor.Position(Cursor.key(ch), 0, 0, 0);
+    Poll.await("the idle channel to have no head", Duration.ofSeconds(20), () -> head(s, ch).equals(start));
   }
 
   @Test

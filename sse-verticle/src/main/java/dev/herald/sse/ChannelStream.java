@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * One client's stream over one or more channels (docs/http-api.md#streams, docs/architecture.md Flow 2), on its loop only.
  *
  * <p>{@code OPENING}: registered in the loop first, live events queue from here on; once the fan-out
- * consumes every channel the 200 and the first bytes go out. {@code REPLAYING}: for each channel the
- * starting point covers, the history after its position is written (a {@code herald.gap} first when
+ * consumes every channel, the stream takes a position in each (the resumed id's, or the channel's head:
+ * see {@link StreamStart}), then the 200 and the first bytes go out. {@code REPLAYING}: for each
+ * channel the id covers, the history after its position is written (a {@code herald.gap} first when
  * some is gone). Then the queued live events are written, dropping those at or below what was already
  * written for their channel, and the stream is {@code LIVE}. Queued bytes count against
  * {@code sse.maxQueuedBytes} like written ones.
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * channel therefore reads the channel's history after its position again {@value #CATCH_UP_FIRST_MS} ms
  * and {@value #CATCH_UP_LAST_MS} ms after that registration, writing what the bus did not bring (the
  * positions drop what it did). A later live event would reveal such a hole too, but on a channel that
- * then goes quiet nothing else would. Streams without a position in a channel (live only) skip it;
- * instead, a live-only stream joining a fresh channel sends its 200 only once the other nodes have had
+ * then goes quiet nothing else would. Every stream has a position in every channel (a live-only one
+ * stands at the heads), so every stream takes part; besides, a live-only stream joining a fresh channel
+ * sends its 200 only once the other nodes have had
  * {@value #CATCH_UP_FIRST_MS} ms to learn of the registration ({@code routingWait}), so what is
  * published after the client sees the stream open is routed here. (Events that arrive meanwhile are
  * queued and written like any live event.)
@@ -62,7 +64,7 @@ final class ChannelStream implements SseConnection.Owner {
   private final StreamPositions positions;
   private final LoopStreams.Subscription[] subs;
   private final boolean single;
-  private final boolean envelope;
+  private final int envelope;
   private State state = State.OPENING;
   private ArrayDeque<Queued> queue = new ArrayDeque<>();
   private long queuedBytes;
@@ -72,6 +74,8 @@ final class ChannelStream implements SseConnection.Owner {
   /** When the stream's token expires (epoch ms), 0 for never; and the timer that ends it then. */
   private final long expiresAt;
   private long expiryTimer = -1;
+  /** Where the stream started in each channel (set before the 200). */
+  private StreamStart start;
 
   ChannelStream(NodeStreams node, LoopStreams loop, SseConnection connection, StreamRequest request) {
     this.node = node;
@@ -89,20 +93,32 @@ final class ChannelStream implements SseConnection.Owner {
     connection.bind(this);
     loop.attach(connection);
     List<Future<Void>> ready = new ArrayList<>(subs.length);
+    Cursor.Position[] known = new Cursor.Position[subs.length];
     for (int i = 0; i < subs.length; i++) {
       subs[i] = new LoopStreams.Subscription(this, i);
       ready.add(loop.join(positions.channel(i), subs[i]));
+      known[i] = loop.knownHead(positions.channel(i));
     }
-    Future.all(ready).onComplete(ar -> {
+    Future.all(ready).compose(x -> state == State.CLOSED ? Future.<StreamStart>succeededFuture(null)
+            : StreamStart.resolve(request.lastEventId(), positions, known, loop, node.history(), keepHeads()))
+        .onComplete(ar -> {
       if (state == State.CLOSED) {
         return;
       }
       if (ar.failed()) {
-        LOG.warn("stream on {} could not subscribe: {}", request.channels(), ar.cause().getMessage());
-        connection.refuse(503, Problems.UNAVAILABLE, "Service unavailable",
-            "The stream could not subscribe to its channels; retry shortly.", SseConnection.UNAVAILABLE);
+        LOG.warn("stream on {} could not subscribe or read where its channels stand: {}", request.channels(),
+            ar.cause().getMessage());
+        if (subscribed(ready)) {
+          // Not a 503, which would stop an EventSource for good: the prelude's retry: brings it back.
+          connection.start(node.prelude());
+          connection.close(SseConnection.UNAVAILABLE);
+        } else {
+          connection.refuse(503, Problems.UNAVAILABLE, "Service unavailable",
+              "The stream could not subscribe to its channels; retry shortly.", SseConnection.UNAVAILABLE);
+        }
         return;
       }
+      start = ar.result();
       long wait = routingWait();
       if (wait > 0) {
         Internals.setTimer(loop.context(), wait, id -> {
@@ -114,6 +130,29 @@ final class ChannelStream implements SseConnection.Owner {
         begin();
       }
     });
+  }
+
+  private static boolean subscribed(List<Future<Void>> ready) {
+    return ready.stream().allMatch(Future::succeeded);
+  }
+
+  /**
+   * Whether a head read may stand for the channel on this loop afterwards: always on one node; in a
+   * cluster only once the other nodes surely route the channel here (its consumer is older than the
+   * catch-up window), since an event they published before that would be missing behind the head.
+   */
+  private boolean keepHeads() {
+    if (!node.catchUp()) {
+      return true;
+    }
+    long now = System.nanoTime();
+    for (int i = 0; i < subs.length; i++) {
+      long at = loop.registeredAt(positions.channel(i));
+      if (at == 0 || now - at < TimeUnit.MILLISECONDS.toNanos(CATCH_UP_LAST_MS)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -149,11 +188,14 @@ final class ChannelStream implements SseConnection.Owner {
       // Whatever it is doing then (replaying, live): what it wrote is what its last id covers; the rest
       // comes with the replay of the client's next stream.
       expiryTimer = Internals.setTimer(loop.context(), Math.max(1, expiresAt - System.currentTimeMillis()),
-          id -> connection.expire());
+          id -> connection.expire(SseFrames.expired(envelope)));
     }
-    String last = request.lastEventId();
     request = null;
-    replay(last).onComplete(ar -> {
+    if (envelope == StreamRequest.EVENT) {
+      // where the stream starts, as an id the client can resume from before any event arrives
+      connection.write(SseFrames.join(SseFrames.idLine(positions.cursor()), SseFrames.OPEN));
+    }
+    replay().onComplete(ar -> {
       if (state == State.CLOSED) {
         return;
       }
@@ -247,7 +289,7 @@ final class ChannelStream implements SseConnection.Owner {
    */
   static final class SharedFrame {
     private StreamPositions positions;
-    private boolean envelope;
+    private int envelope;
     private Buffer frame;
   }
 
@@ -339,35 +381,27 @@ final class ChannelStream implements SseConnection.Owner {
 
   // ---- replay ----
 
-  /** Resolves the starting point and writes what the client missed, channel after channel. */
-  private Future<Void> replay(String last) {
-    if (last == null || last.isEmpty()) {
-      return Future.succeededFuture(); // an EventSource without an id yet sends none: live only
+  /**
+   * Writes what the client missed in the channels it resumed, channel after channel (after the
+   * {@code invalid-cursor} gaps of an unreadable id, whose channels start at their heads).
+   */
+  private Future<Void> replay() {
+    boolean[] replay = start.resumed();
+    if (start.invalidCursor()) {
+      for (int i = 0; i < subs.length; i++) {
+        connection.write(SseFrames.gap(positions.channel(i), GapReason.INVALID_CURSOR, envelope));
+      }
     }
     String[] after = new String[subs.length];
-    boolean[] replay = new boolean[subs.length];
-    if (StreamRequest.EARLIEST.equals(last)) {
-      Arrays.fill(replay, true);
-      for (int i = 0; i < subs.length; i++) {
-        positions.startAtBeginning(i);
+    boolean any = false;
+    for (int i = 0; i < subs.length; i++) {
+      if (replay[i]) {
+        after[i] = positions.after(i);
+        any = true;
       }
-    } else {
-      Cursor cursor;
-      try {
-        cursor = Cursor.decode(last);
-      } catch (IllegalArgumentException unreadable) {
-        for (int i = 0; i < subs.length; i++) {
-          connection.write(SseFrames.gap(positions.channel(i), GapReason.INVALID_CURSOR, envelope));
-        }
-        return Future.succeededFuture();
-      }
-      Cursor.Position[] found = positions.seed(cursor);
-      for (int i = 0; i < subs.length; i++) {
-        if (found[i] != null) {
-          replay[i] = true;
-          after[i] = positions.after(i);
-        }
-      }
+    }
+    if (!any) {
+      return Future.succeededFuture(); // live only: every channel starts at its head
     }
     Promise<Void> done = Promise.promise();
     replayChannel(0, replay, after, done);

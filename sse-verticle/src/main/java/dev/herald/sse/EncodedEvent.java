@@ -3,19 +3,20 @@ package dev.herald.sse;
 import dev.herald.replay.api.Names;
 import dev.herald.replay.api.StoredEvent;
 import io.vertx.core.buffer.Buffer;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One stored event and its SSE bytes, encoded once per node and shared by every loop and stream that
- * delivers it. Each variant is built on first use; two loops racing to build the same variant build
- * equal buffers and either one wins (the fields are volatile, the buffers never change afterwards).
+ * delivers it. Each variant (per envelope: {@code StreamRequest.PLAIN}, {@code CHANNEL}, {@code EVENT})
+ * is built on first use; two loops racing to build the same variant build equal buffers and either
+ * one wins (the buffers never change afterwards).
  */
 final class EncodedEvent {
+  private static final int VARIANTS = 3;
   private final StoredEvent event;
-  private volatile Buffer body;
-  private volatile Buffer envelopeBody;
+  private final AtomicReferenceArray<Buffer> bodies = new AtomicReferenceArray<>(VARIANTS);
+  private final AtomicReferenceArray<Buffer> frames = new AtomicReferenceArray<>(VARIANTS);
   private volatile Buffer idLine;
-  private volatile Buffer frame;
-  private volatile Buffer envelopeFrame;
 
   EncodedEvent(StoredEvent event) {
     this.event = event;
@@ -25,17 +26,12 @@ final class EncodedEvent {
     return event;
   }
 
-  /** The event without its id line, plain or enveloped. */
-  Buffer body(boolean envelope) {
-    Buffer b = envelope ? envelopeBody : body;
+  /** The event without its id line, in the given envelope. */
+  Buffer body(int envelope) {
+    Buffer b = bodies.get(envelope);
     if (b == null) {
-      if (envelope) {
-        b = SseFrames.envelopeBody(event.channel(), name(), event.data());
-        envelopeBody = b;
-      } else {
-        b = SseFrames.body(name(), event.data());
-        body = b;
-      }
+      b = SseFrames.body(event.channel(), name(), event.id(), event.data(), envelope);
+      bodies.set(envelope, b);
     }
     return b;
   }
@@ -57,17 +53,13 @@ final class EncodedEvent {
   }
 
   /** The whole frame of a single-channel stream: its own id line and the body. */
-  Buffer singleChannelFrame(boolean envelope) {
-    Buffer b = envelope ? envelopeFrame : frame;
+  Buffer singleChannelFrame(int envelope) {
+    Buffer b = frames.get(envelope);
     if (b == null) {
       Buffer id = idLine();
       Buffer payload = body(envelope);
       b = Buffer.buffer(id.length() + payload.length()).appendBuffer(id).appendBuffer(payload);
-      if (envelope) {
-        envelopeFrame = b;
-      } else {
-        frame = b;
-      }
+      frames.set(envelope, b);
     }
     return b;
   }

@@ -1,7 +1,9 @@
 package dev.herald.sse;
 
+import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryClient;
 import dev.herald.replay.api.HistoryPage;
+import dev.herald.replay.api.StoredEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The streams of one event loop: channel to subscribed streams, every SSE connection (for pings and
@@ -53,6 +56,12 @@ final class LoopStreams {
     Future<Void> ready;
     /** System.nanoTime() when the node's consumer of the channel was registered; 0 until then. */
     long registeredAt;
+    /** The last event delivered to this loop's streams of the channel; null before the first. */
+    StoredEvent lastDelivered;
+    /** The channel's head as read from the store while nothing was delivered here yet; null when unknown. */
+    Cursor.Position readHead;
+    /** The head read in flight for streams that joined while the head was unknown; null when none is. */
+    Future<Cursor.Position> headRead;
   }
 
   private final Context context;
@@ -102,15 +111,20 @@ final class LoopStreams {
    * the {@link #MAX_READS} slots is free; the page is handed over on this loop.
    */
   Future<HistoryPage> readHistory(HistoryClient history, String channel, String after, int limit) {
-    Promise<HistoryPage> page = Promise.promise();
-    Runnable read = () -> history.read(channel, after, limit).onComplete(ar -> {
+    return bounded(() -> history.read(channel, after, limit));
+  }
+
+  /** Runs a read of the store once one of the {@link #MAX_READS} slots is free; its result comes on this loop. */
+  private <T> Future<T> bounded(Supplier<Future<T>> reader) {
+    Promise<T> result = Promise.promise();
+    Runnable read = () -> reader.get().onComplete(ar -> {
       Runnable next = waitingReads.poll();
       if (next != null) {
         next.run();
       } else {
         reads--;
       }
-      page.handle(ar);
+      result.handle(ar);
     });
     if (reads < MAX_READS) {
       reads++;
@@ -118,7 +132,47 @@ final class LoopStreams {
     } else {
       waitingReads.add(read);
     }
-    return page.future();
+    return result.future();
+  }
+
+  /**
+   * Where a stream that joins {@code channel} now stands, when this loop knows without asking the store:
+   * the last event it delivered to the channel's streams (every later one reaches the joining stream too),
+   * or a head read since which nothing was delivered. {@code null} when unknown: then {@link #head}.
+   * Call it right after {@link #join}, on this loop.
+   */
+  Cursor.Position knownHead(String channel) {
+    ChannelEntry entry = channels.get(channel);
+    if (entry == null) {
+      return null;
+    }
+    StoredEvent last = entry.lastDelivered;
+    return last != null ? last.position() : entry.readHead;
+  }
+
+  /**
+   * Reads {@code channel}'s head from the store for streams that joined while {@link #knownHead} was
+   * unknown; concurrent reads of one channel on this loop are one read, bounded like history reads.
+   * Call it once the channel's consumer is registered ({@link #join}'s future), so every event after the
+   * head reaches this loop. With {@code keep}, the result answers {@link #knownHead} from then on, as long
+   * as nothing was delivered meanwhile (in a cluster, only once other nodes surely route the channel here).
+   */
+  Future<Cursor.Position> head(HistoryClient history, String channel, boolean keep) {
+    ChannelEntry entry = channels.get(channel);
+    if (entry == null) {
+      return bounded(() -> history.head(channel));
+    }
+    if (entry.headRead == null) {
+      Future<Cursor.Position> read = bounded(() -> history.head(channel));
+      entry.headRead = read;
+      read.onComplete(ar -> {
+        entry.headRead = null;
+        if (ar.succeeded() && keep && entry.lastDelivered == null) {
+          entry.readHead = ar.result();
+        }
+      });
+    }
+    return entry.headRead;
   }
 
   /** This loop's chunk framing, for its streams' connections. */
@@ -225,6 +279,7 @@ final class LoopStreams {
     if (entry == null) {
       return;
     }
+    entry.lastDelivered = events.get(events.size() - 1).event();
     int delivered = 0;
     Batch batch = new Batch(events);
     enter();

@@ -45,6 +45,8 @@ final class NodeStreams implements SseStreams {
   private final Buffer prelude;
   private final Map<Context, LoopStreams> loops = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  /** Open streams of Herald's own (every channel reserved: the readiness canary), left out of openStreams(). */
+  private final java.util.concurrent.atomic.AtomicInteger ownStreams = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Fanout fanout;
   private volatile Vertx vertx;
   private volatile boolean draining;
@@ -114,7 +116,7 @@ final class NodeStreams implements SseStreams {
 
   @Override
   public int openStreams() {
-    return metrics.openStreams();
+    return metrics.openStreams() - ownStreams.get();
   }
 
   /** The calling loop's registry with a stream slot taken, or null after answering 503 itself. */
@@ -178,6 +180,9 @@ final class NodeStreams implements SseStreams {
     StreamInfo info = new StreamInfo(nodeId + "-" + ids.incrementAndGet(), nodeId, channels, sessionId, userId,
         remote, System.currentTimeMillis());
     LOG.debug("stream {} opened on {} ({})", info.streamId(), channels, remote);
+    if (own(channels)) {
+      ownStreams.incrementAndGet();
+    }
     if (listener != null) {
       try {
         listener.opened(info);
@@ -201,6 +206,9 @@ final class NodeStreams implements SseStreams {
       return;
     }
     LOG.debug("stream {} closed ({})", info.streamId(), reason);
+    if (own(info.channels())) {
+      ownStreams.decrementAndGet();
+    }
     if (listener != null) {
       try {
         listener.closed(info, reason);
@@ -209,6 +217,11 @@ final class NodeStreams implements SseStreams {
       }
     }
     vertx.eventBus().publish(addresses.disconnect(), new StreamClosed(info, reason).toJson());
+  }
+
+  /** A stream of Herald's own: every channel it follows is reserved ({@code herald.*}). */
+  private static boolean own(List<String> channels) {
+    return !channels.isEmpty() && channels.stream().allMatch(Names::isReserved);
   }
 
   @Override

@@ -270,13 +270,15 @@ final class SseConnection extends StreamSet.Member {
   /**
    * Ends the stream because its token expired: a last {@code herald.expired} event (no id, so the client's
    * last id stays the last event it got), then the end. The owner hears {@link #EXPIRED}.
+   *
+   * @param frame the {@code herald.expired} event in the stream's envelope
    */
-  void expire() {
+  void expire(Buffer frame) {
     if (closed) {
       return;
     }
     if (started) {
-      write(SseFrames.EXPIRED);
+      write(frame);
     }
     close(EXPIRED);
   }

@@ -1,6 +1,7 @@
 package dev.herald.sse;
 
 import dev.herald.replay.api.GapReason;
+import dev.herald.sse.api.StreamRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
@@ -19,11 +20,18 @@ final class SseFrames {
   static final String GAP_EVENT = "herald.gap";
   /** The event name of the last event of a stream whose token expired. */
   static final String EXPIRED_EVENT = "herald.expired";
+  private static final String EXPIRED_DATA = "{\"reason\":\"token-expired\"}";
   /**
-   * The last event of a stream whose token expired (docs/http-api.md#streams): named, without an id, whatever
-   * the envelope, so the client's last id stays that of the last event it got.
+   * The last event of a stream whose token expired (docs/http-api.md#streams): without an id, so the client's
+   * last id stays that of the last event it got; named, but unnamed in {@code envelope=2} like every event there.
    */
-  static final Buffer EXPIRED = body(EXPIRED_EVENT, "{\"reason\":\"token-expired\"}");
+  static final Buffer EXPIRED = body(EXPIRED_EVENT, EXPIRED_DATA);
+  private static final Buffer EXPIRED_ENVELOPED = eventEnvelopeBody(null, EXPIRED_EVENT, null, EXPIRED_DATA);
+  /** The event name of the first event of an {@code envelope=2} stream, whose id is where the stream starts. */
+  static final String OPEN_EVENT = "herald.open";
+  /** The body of that event: {@code {"channel":null,"event":"herald.open","id":null,"data":null}}. */
+  static final Buffer OPEN = Buffer.buffer("data: {\"channel\":null,\"event\":\"" + OPEN_EVENT
+      + "\",\"id\":null,\"data\":null}\n\n");
   /** Keep-alive: an empty comment and the blank line that ends it. */
   static final Buffer PING = Buffer.buffer(":\n\n");
   /** Size of the padding comment sent first with {@code sse.padding}. */
@@ -87,10 +95,43 @@ final class SseFrames {
     return Buffer.buffer(b.append('\n').toString());
   }
 
-  /** A {@code herald.gap} event (no id): data {@code {"channel":…,"reason":…}}, enveloped when asked. */
-  static Buffer gap(String channel, GapReason reason, boolean envelope) {
+  /**
+   * An event without its id line in the given envelope ({@code StreamRequest.PLAIN}, {@code CHANNEL} or
+   * {@code EVENT}).
+   *
+   * @param id the event's own id ({@code EVENT} only; {@code null} for Herald's notices such as gaps)
+   */
+  static Buffer body(String channel, String event, String id, String dataJson, int envelope) {
+    return switch (envelope) {
+      case StreamRequest.PLAIN -> body(event, dataJson);
+      case StreamRequest.CHANNEL -> envelopeBody(channel, event, dataJson);
+      default -> eventEnvelopeBody(channel, event, id, dataJson);
+    };
+  }
+
+  /**
+   * An unnamed event whose data is {@code {"channel":…,"event":…|null,"id":…|null,"data":…}} (envelope=2):
+   * an {@code EventSource}'s {@code onmessage} gets every one without declaring names.
+   */
+  static Buffer eventEnvelopeBody(String channel, String event, String id, String dataJson) {
+    StringBuilder b = new StringBuilder(dataJson.length() + channel.length() + 96);
+    b.append("{\"channel\":").append(Json.encode(channel)).append(",\"event\":")
+        .append(event == null ? "null" : Json.encode(event)).append(",\"id\":")
+        .append(id == null ? "null" : Json.encode(id)).append(",\"data\":").append(dataJson).append('}');
+    StringBuilder out = new StringBuilder(b.length() + 16);
+    appendLines(out, b.toString());
+    return Buffer.buffer(out.append('\n').toString());
+  }
+
+  /** The {@code herald.expired} event in the given envelope. */
+  static Buffer expired(int envelope) {
+    return envelope == StreamRequest.EVENT ? EXPIRED_ENVELOPED : EXPIRED;
+  }
+
+  /** A {@code herald.gap} event (no id): data {@code {"channel":…,"reason":…}}, in the given envelope. */
+  static Buffer gap(String channel, GapReason reason, int envelope) {
     String data = "{\"channel\":" + Json.encode(channel) + ",\"reason\":" + Json.encode(reason.wire()) + "}";
-    return envelope ? envelopeBody(channel, GAP_EVENT, data) : body(GAP_EVENT, data);
+    return body(channel, GAP_EVENT, null, data, envelope);
   }
 
   /** {@code {"channel":<channel>,"data":<data>}} as JSON text. */

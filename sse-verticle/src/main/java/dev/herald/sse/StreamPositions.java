@@ -78,8 +78,8 @@ final class StreamPositions {
    *               reported any gap
    */
   Verdict accept(int i, StoredEvent e, boolean strict) {
-    if (atStart(i) && strict && e.seq() > 1) {
-      return Verdict.HOLE;
+    if (strict && known[i] && epoch[i] != e.epoch() && e.seq() > 1) {
+      return Verdict.HOLE; // at the start, or the channel began a new epoch: a live event must be its first
     }
     if (known[i] && epoch[i] == e.epoch()) {
       if (e.seq() <= seq[i]) {
@@ -107,6 +107,18 @@ final class StreamPositions {
     return known[i];
   }
 
+  /**
+   * Puts channel {@code i} at {@code head}, the channel's newest position when the stream began (its
+   * start when the channel did not exist): events at or below it were published before the stream.
+   */
+  void startAt(int i, Cursor.Position head) {
+    if (head.epoch() == 0) {
+      set(i, 0, 0, 0);
+    } else {
+      set(i, head.epoch(), head.seq(), head.timeSec());
+    }
+  }
+
   /** Puts channel {@code i} at its start when the stream has no position in it yet. */
   void startAtBeginning(int i) {
     if (!known[i]) {
@@ -127,7 +139,10 @@ final class StreamPositions {
     return atStart(i) ? null : Cursor.single(channels.get(i), epoch[i], seq[i], timeSec[i]);
   }
 
-  /** The cursor covering every channel this stream has a position for, as an event id. */
+  /**
+   * The cursor covering every channel this stream has a position for (once the stream is open, all of
+   * them: those it resumed and the heads of the others), as an event id.
+   */
   String cursor() {
     List<Cursor.Position> ps = new ArrayList<>(keys.length);
     for (int i = 0; i < keys.length; i++) {

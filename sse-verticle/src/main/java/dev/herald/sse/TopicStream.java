@@ -57,7 +57,7 @@ final class TopicStream implements SseConnection.Owner {
         info = node.opened(connection.remoteAddress(), List.of(), null, null);
         if (expiresAt > 0) {
           expiryTimer = Internals.setTimer(loop.context(), Math.max(1, expiresAt - System.currentTimeMillis()),
-              id -> connection.expire());
+              id -> connection.expire(SseFrames.EXPIRED));
         }
       }
     });

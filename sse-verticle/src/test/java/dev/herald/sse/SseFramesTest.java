@@ -1,5 +1,6 @@
 package dev.herald.sse;
 
+import dev.herald.sse.api.StreamRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -134,11 +135,27 @@ class SseFramesTest {
   }
 
   @Test
+  void envelope2IsUnnamedWithNameIdChannelAndDataOnOneLine() {
+    assertEquals("data: {\"channel\":\"a\",\"event\":\"goal\",\"id\":\"AQID\",\"data\":\"x\\ny\"}\n\n",
+        text(SseFrames.body("a", "goal", "AQID", json("x\ny"), StreamRequest.EVENT)));
+    assertEquals("data: {\"channel\":\"b\",\"event\":null,\"id\":\"AQ\",\"data\":[1]}\n\n",
+        text(SseFrames.body("b", null, "AQ", "[1]", StreamRequest.EVENT)));
+    assertEquals("data: {\"channel\":\"a\",\"event\":\"herald.gap\",\"id\":null,\"data\":{\"channel\":\"a\","
+        + "\"reason\":\"expired\"}}\n\n", text(SseFrames.gap("a", GapReason.EXPIRED, StreamRequest.EVENT)));
+    StoredEvent e = new StoredEvent("room", 7, 3, "goal", json("a\nb"), 1_700_000_000_000L);
+    SseEvent parsed = parse(new EncodedEvent(e).singleChannelFrame(StreamRequest.EVENT)).get(0);
+    assertEquals("message", parsed.type());
+    assertEquals(e.id(), parsed.id());
+    assertEquals(new JsonObject().put("channel", "room").put("event", "goal").put("id", e.id()).put("data", "a\nb"),
+        new JsonObject(parsed.data()));
+  }
+
+  @Test
   void gapEvents() {
     assertEquals("event: herald.gap\ndata: {\"channel\":\"a\",\"reason\":\"trimmed\"}\n\n",
-        text(SseFrames.gap("a", GapReason.TRIMMED, false)));
+        text(SseFrames.gap("a", GapReason.TRIMMED, StreamRequest.PLAIN)));
     assertEquals("event: herald.gap\ndata: {\"channel\":\"a\",\"data\":{\"channel\":\"a\",\"reason\":\"invalid-cursor\"}}\n\n",
-        text(SseFrames.gap("a", GapReason.INVALID_CURSOR, true)));
+        text(SseFrames.gap("a", GapReason.INVALID_CURSOR, StreamRequest.CHANNEL)));
   }
 
   @Test
@@ -169,11 +186,11 @@ class SseFramesTest {
   void encodedEventIsBuiltOnceAndShared() {
     StoredEvent e = new StoredEvent("room", 7, 3, "goal", json("a\nb"), 1_700_000_000_000L);
     EncodedEvent enc = new EncodedEvent(e);
-    assertSame(enc.body(false), enc.body(false));
-    assertSame(enc.singleChannelFrame(true), enc.singleChannelFrame(true));
-    assertEquals("id: " + e.id() + "\nevent: goal\ndata: a\ndata: b\n\n", text(enc.singleChannelFrame(false)));
+    assertSame(enc.body(StreamRequest.PLAIN), enc.body(StreamRequest.PLAIN));
+    assertSame(enc.singleChannelFrame(StreamRequest.CHANNEL), enc.singleChannelFrame(StreamRequest.CHANNEL));
+    assertEquals("id: " + e.id() + "\nevent: goal\ndata: a\ndata: b\n\n", text(enc.singleChannelFrame(StreamRequest.PLAIN)));
     assertEquals("id: " + Cursor.single("room", 7, 3, 1_700_000_000L) + "\n", text(enc.idLine()));
-    List<SseEvent> parsed = parse(enc.singleChannelFrame(true));
+    List<SseEvent> parsed = parse(enc.singleChannelFrame(StreamRequest.CHANNEL));
     assertEquals(new JsonObject().put("channel", "room").put("data", "a\nb"), new JsonObject(parsed.get(0).data()));
     assertEquals(e.id(), parsed.get(0).id());
   }

@@ -3,7 +3,11 @@ package dev.herald.sse;
 import dev.herald.replay.MemoryHistoryStore;
 import dev.herald.replay.ReplayVerticle;
 import dev.herald.replay.api.HistoryAddresses;
+import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryClient;
+import dev.herald.replay.api.ChannelHead;
+import dev.herald.replay.api.HeadsReply;
+import dev.herald.replay.api.HeadsRequest;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.PublishResult;
@@ -20,6 +24,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +36,7 @@ import java.util.function.Consumer;
 /**
  * One test node: the real replay verticle on a memory store, the sse verticle, and an HTTP server on
  * two event loops (two instances, each on its own port) whose handler does what the gateway does:
- * {@code /stream?channel=…&lastEventId=…&envelope=1} (the {@code Last-Event-ID} header wins) and
+ * {@code /stream?channel=…&lastEventId=…&envelope=0|1|2} (the {@code Last-Event-ID} header wins) and
  * {@code /topic?address=…&event=…}.
  */
 final class SseHarness {
@@ -73,6 +78,17 @@ final class SseHarness {
     SseHarness h = new SseHarness(vertx, options(Duration.ofSeconds(15), 1024 * 1024, 1000, false), null,
         historyAddresses);
     return h.deploySseAndServer();
+  }
+
+  /**
+   * For nodes {@link #startWithoutReplay without a replay verticle}: answers head requests on
+   * {@code addresses} as a store where no channel has an event yet (every stream starts at a channel's start).
+   */
+  static Future<Void> answerHeadsAsEmpty(Vertx vertx, HistoryAddresses addresses) {
+    return vertx.eventBus().<JsonObject>consumer(addresses.heads(), m -> {
+      List<String> channels = HeadsRequest.fromJson(m.body()).channels();
+      m.reply(new HeadsReply(channels.stream().map(ChannelHead::none).toList()).toJson());
+    }).completion();
   }
 
   private Future<SseHarness> deploySseAndServer() {
@@ -140,7 +156,8 @@ final class SseHarness {
           }
           harness.onStreamRequest.accept(req);
           harness.streams().open(req, new StreamRequest(req.params().getAll("channel"), last,
-              "1".equals(req.getParam("envelope")), req.getParam("session"), null));
+              req.getParam("envelope") == null ? 0 : Integer.parseInt(req.getParam("envelope")), req.getParam("session"),
+              null));
         }
         case "/topic" -> {
           List<String> addresses = req.params().getAll("address");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.herald.replay.api.Cursor;
+import dev.herald.replay.api.HistoryAddresses;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.PublishResult;
 import dev.herald.sse.testing.SseEvent;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -140,6 +142,45 @@ class StreamResumeTest {
       assertEquals(range(seen + 1, total), got.get(a));
       assertEquals(range(seen + 1, total), got.get(b));
       assertEquals(2 * (total - seen), second.events().size(), "nothing else, in particular no gap");
+    });
+  }
+
+  /**
+   * A stream starts at each channel's head; the loop answers it from what it delivered last when it can,
+   * else one store read serves every stream of the channel that joined meanwhile.
+   */
+  @Test
+  void headsComeFromTheLoopWhenItKnowsThemAndOneReadServesManyStreams(Vertx vertx, VertxTestContext ctx) {
+    String ch = "resume-heads";
+    AtomicInteger headReads = new AtomicInteger();
+    vertx.eventBus().addOutboundInterceptor(dc -> {
+      if (dc.message().address().equals(HistoryAddresses.DEFAULT.heads())) {
+        headReads.incrementAndGet();
+      }
+      dc.next();
+    });
+    Future<Object[]> test = SseHarness.start(vertx).compose(h -> h.publishRange(ch, 1, 2)
+        .compose(x -> Future.all(h.open(0, "/stream?channel=" + ch, Map.of()), h.open(0, "/stream?channel=" + ch,
+            Map.of()), h.open(0, "/stream?channel=" + ch, Map.of())))
+        .compose(three -> {
+          int afterThree = headReads.get();
+          return h.publish(ch, "n", "3")
+              .compose(x -> Future.all(((SseTestClient) three.resultAt(0)).awaitEvents(1, WAIT),
+                  ((SseTestClient) three.resultAt(1)).awaitEvents(1, WAIT)))
+              .compose(x -> h.open(0, "/stream?channel=" + ch, Map.of()))
+              .compose(fourth -> {
+                int afterFourth = headReads.get();
+                return h.publish(ch, "n", "4").compose(x -> fourth.awaitEvents(1, WAIT))
+                    .compose(x -> ((SseTestClient) three.resultAt(2)).awaitEvents(2, WAIT))
+                    .map(x -> new Object[] {afterThree, afterFourth, three.resultAt(2), fourth});
+              });
+        }));
+    check(ctx, test, r -> {
+      assertEquals(1, r[0], "three streams joining a channel the loop has no news of: one head read");
+      assertEquals(1, r[1], "the loop delivered an event since: no read for the fourth stream");
+      assertEquals(List.of("3", "4"), data(((SseTestClient) r[2]).events()), "from the head on, nothing before");
+      SseTestClient fourth = (SseTestClient) r[3];
+      assertEquals(List.of("4"), data(fourth.events()));
     });
   }
 

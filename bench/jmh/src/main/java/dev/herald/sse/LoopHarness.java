@@ -2,7 +2,12 @@ package dev.herald.sse;
 
 import dev.herald.bench.jmh.Events;
 import dev.herald.replay.api.HistoryAddresses;
+import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryClient;
+import dev.herald.replay.api.ChannelHead;
+import dev.herald.replay.api.HeadsReply;
+import dev.herald.replay.api.HeadsRequest;
+import io.vertx.core.json.JsonObject;
 import dev.herald.sse.api.SseAddresses;
 import dev.herald.sse.api.SseOptions;
 import dev.herald.sse.api.StreamInfo;
@@ -88,6 +93,12 @@ final class LoopHarness implements AutoCloseable {
         // a closed stream shows as missing writes in verify()
       }
     };
+    // no replay verticle here: the streams start at each channel's head, just before the first event delivered
+    vertx.eventBus().<JsonObject>consumer(HistoryAddresses.DEFAULT.heads(), m -> {
+      List<String> channels = HeadsRequest.fromJson(m.body()).channels();
+      m.reply(new HeadsReply(channels.stream().map(channel -> new ChannelHead(channel, Events.EPOCH, Events.SEQ - 1,
+          Events.PUBLISHED_AT / 1000)).toList()).toJson());
+    }).completion().toCompletionStage().toCompletableFuture().get(SETUP_TIMEOUT_S, TimeUnit.SECONDS);
     NodeStreams node = new NodeStreams(options, SseAddresses.DEFAULT, history, "bench", listener, metrics);
     Fanout fanout = new Fanout(vertx, fanoutContext, history, metrics);
     node.start(vertx, fanout);

@@ -1,5 +1,6 @@
 package dev.herald.sse;
 
+import dev.herald.sse.api.StreamRequest;
 import dev.herald.bench.jmh.Events;
 import dev.herald.bench.jmh.Payloads;
 import dev.herald.replay.api.StoredEvent;
@@ -57,9 +58,12 @@ public class MultiChannelIdBench {
       positions.accept(i, Events.event(names.get(i), Events.SEQ + i, "{}"), false);
     }
     String data = Payloads.data(Payloads.SMALL);
-    a = Events.event(names.get(0), Events.SEQ + 1, data);
-    b = new StoredEvent(a.channel(), a.epoch() + 1, 1, a.event(), data, a.publishedAt());
-    body = new EncodedEvent(a).body(false);
+    // two epochs in turn, each event the first of its epoch: every one is written (a live event of a new
+    // epoch must be its first one, else it is a hole)
+    StoredEvent first = Events.event(names.get(0), 1, data);
+    a = new StoredEvent(first.channel(), first.epoch() + 2, 1, first.event(), data, first.publishedAt());
+    b = new StoredEvent(first.channel(), first.epoch() + 1, 1, first.event(), data, first.publishedAt());
+    body = new EncodedEvent(a).body(StreamRequest.PLAIN);
   }
 
   private StoredEvent next() {

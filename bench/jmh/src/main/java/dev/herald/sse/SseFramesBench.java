@@ -41,8 +41,9 @@ public class SseFramesBench {
   @Param({Payloads.SMALL, Payloads.KIB, Payloads.MULTILINE})
   public String payload;
 
-  @Param({"false", "true"})
-  public boolean envelope;
+  /** {@code envelope=0} or {@code 1} (both keep the event's name in its {@code event:} line). */
+  @Param({"0", "1"})
+  public int envelope;
 
   private StoredEvent event;
 

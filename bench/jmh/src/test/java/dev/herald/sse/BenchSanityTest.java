@@ -1,5 +1,6 @@
 package dev.herald.sse;
 
+import dev.herald.sse.api.StreamRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +41,7 @@ class BenchSanityTest {
     b.setUp();
     String frame = null;
     for (int i = 0; i < 3; i++) {
-      frame = b.deliver().singleChannelFrame(false).toString();
+      frame = b.deliver().singleChannelFrame(StreamRequest.PLAIN).toString();
     }
     assertTrue(frame.contains("data: " + Payloads.data(Payloads.SMALL) + "\n\n"), frame);
     b.tearDown();
@@ -49,7 +50,7 @@ class BenchSanityTest {
   @Test
   void framesAndMultiChannelIds() {
     for (String payload : new String[] {Payloads.SMALL, Payloads.KIB, Payloads.MULTILINE}) {
-      for (boolean envelope : new boolean[] {false, true}) {
+      for (int envelope : new int[] {StreamRequest.PLAIN, StreamRequest.CHANNEL}) {
         SseFramesBench f = new SseFramesBench();
         f.payload = payload;
         f.envelope = envelope;
@@ -58,7 +59,7 @@ class BenchSanityTest {
         assertTrue(frame.endsWith(f.body().toString()), frame);
       }
     }
-    String multiline = new EncodedEvent(Events.event("c", 1, Payloads.data(Payloads.MULTILINE))).body(false).toString();
+    String multiline = new EncodedEvent(Events.event("c", 1, Payloads.data(Payloads.MULTILINE))).body(StreamRequest.PLAIN).toString();
     assertEquals(8, multiline.split("data: ", -1).length - 1, multiline);
 
     MultiChannelIdBench m = new MultiChannelIdBench();

@@ -99,7 +99,9 @@ final class ConfigBuilder {
           + ") must exceed heartbeat.beatDelay (" + ConfigValues.duration(beat) + ")"
           + origins("heartbeat.expireDelay", "heartbeat.beatDelay"));
     }
-    return wrap(() -> new PresenceOptions(purge, beat, expire, range("heartbeat.maxSessions", 1, 100_000_000), logging));
+    Duration leaveGrace = duration("heartbeat.leaveGrace");
+    return wrap(() -> new PresenceOptions(purge, beat, expire, range("heartbeat.maxSessions", 1, 100_000_000), logging,
+        leaveGrace));
   }
 
   private HeraldConfig.Http http(String authMode) {

@@ -64,6 +64,9 @@ public final class ConfigKeys {
     key("heartbeat.beatDelay", Type.DURATION, Duration.ofSeconds(30), "beat interval told to clients", false);
     key("heartbeat.expireDelay", Type.DURATION, Duration.ofSeconds(40),
         "silence after which a session expires; must exceed heartbeat.beatDelay", false);
+    key("heartbeat.leaveGrace", Type.DURATION, Duration.ofSeconds(3),
+        "a stop?leaving=1 (a page going away) waits this long for a start or beat of the session, then disconnects",
+        false);
     key("heartbeat.streamKeepsAlive", Type.BOOL, true, "an open stream with the session cookie keeps its session alive",
         true);
     key("heartbeat.maxSessions", Type.INT, 100_000, "sessions held at most; starts past it get 503", true);

@@ -1,6 +1,6 @@
 -- Claims and removes, atomically, sessions of one shard last seen before a time: the purge's claim.
 -- Whatever the number of nodes purging at once, each session is answered to exactly one of them.
--- KEYS[1] shard expiry  KEYS[2] shard ids
+-- KEYS[1] shard expiry  KEYS[2] shard ids  KEYS[3] shard leaving marks
 -- ARGV[1] seenBefore (exclusive)  ARGV[2] at most this many  ARGV[3] the shard's session hash prefix
 -- (same hash tag, so the same slot as KEYS[1])
 -- Answers {{id, lastSeenAt, userId|nil, meta, connectedAt}, ...}.
@@ -13,6 +13,7 @@ for i = 1, #found, 2 do
   redis.call('ZREM', KEYS[1], id)
   redis.call('ZREM', KEYS[2], id)
   redis.call('DEL', key)
+  redis.call('HDEL', KEYS[3], id)
   out[#out + 1] = {id, tonumber(found[i + 1]), f[1], f[2], f[3]}
 end
 return out

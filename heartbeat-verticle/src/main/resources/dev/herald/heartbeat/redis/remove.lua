@@ -1,6 +1,6 @@
 -- Removes a session if it is connected: the stop's claim. Atomic with claim.lua, so a session is ended
 -- by exactly one of them.
--- KEYS[1] shard expiry  KEYS[2] shard ids  KEYS[3] the session's hash
+-- KEYS[1] shard expiry  KEYS[2] shard ids  KEYS[3] the session's hash  KEYS[4] shard leaving marks
 -- ARGV[1] id
 -- Answers {id, lastSeenAt, userId|nil, meta, connectedAt}, or nil when it was not connected.
 local id = ARGV[1]
@@ -12,4 +12,5 @@ local f = redis.call('HMGET', KEYS[3], 'u', 'm', 'c')
 redis.call('ZREM', KEYS[1], id)
 redis.call('ZREM', KEYS[2], id)
 redis.call('DEL', KEYS[3])
+redis.call('HDEL', KEYS[4], id)
 return {id, tonumber(seen), f[1], f[2], f[3]}

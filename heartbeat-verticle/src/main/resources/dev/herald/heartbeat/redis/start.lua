@@ -1,12 +1,14 @@
 -- Connects a session, or refreshes it when it is connected (reconnect). Atomic: of concurrent starts
 -- of one id that is not connected, exactly one connects.
 -- KEYS[1] shard expiry (zset id -> lastSeenAt ms)   KEYS[2] shard ids (zset, score 0)
--- KEYS[3] the session's hash (u = userId, m = meta JSON, c = connectedAt)
--- KEYS[4..] the other shards' expiry sets (standalone Redis only: makes the maxSessions bound exact)
+-- KEYS[3] the session's hash (u = userId, m = meta JSON, c = connectedAt)  KEYS[4] shard leaving marks
+-- (a start takes the session's mark away)
+-- KEYS[5..] the other shards' expiry sets (standalone Redis only: makes the maxSessions bound exact)
 -- ARGV[1] id  ARGV[2] '1' when a userId is given  ARGV[3] userId  ARGV[4] meta JSON ('' = keep/none)
 -- ARGV[5] now  ARGV[6] maxSessions  ARGV[7] sessions counted in other shards by the caller (cluster)
 -- Answers {0 connect | 1 reconnect, id, lastSeenAt, userId|nil, meta, connectedAt}, or {-1} when full.
 local id = ARGV[1]
+redis.call('HDEL', KEYS[4], id)
 local seen = redis.call('ZSCORE', KEYS[1], id)
 if seen then
   local last = tonumber(seen)
@@ -21,7 +23,7 @@ if seen then
   return {1, id, last, f[1], f[2], f[3]}
 end
 local total = redis.call('ZCARD', KEYS[1]) + tonumber(ARGV[7])
-for i = 4, #KEYS do
+for i = 5, #KEYS do
   total = total + redis.call('ZCARD', KEYS[i])
 end
 if total >= tonumber(ARGV[6]) then

@@ -63,7 +63,7 @@ local function field(fields, name)
   return nil
 end
 
--- The live channel as {epoch, seq, trim}; nil when it does not exist, has been idle for idle_ms
+-- The live channel as {epoch, seq, trim, last}; nil when it does not exist, has been idle for idle_ms
 -- (the same rule as the memory store, before Redis's own expiry removes the keys) or lost its
 -- stream while its meta survived (a store that lost part of its data). With may_write, the keys of
 -- a dead channel are deleted so that it can be created again in a new epoch.
@@ -79,7 +79,7 @@ local function live_channel(now, idle_ms, may_write)
     end
     return nil
   end
-  return { epoch = m[1], seq = seq, trim = m[4] or '' }
+  return { epoch = m[1], seq = seq, trim = m[4] or '', last = m[3] }
 end
 
 -- Forgets the idempotency key of a removed entry, when the key still names that entry.

@@ -74,6 +74,21 @@ public final class PresenceClient {
         .map(b -> StopReply.fromJson(b).stopped());
   }
 
+  /**
+   * Stops a session whose page goes away ({@code stop?leaving=1}): its disconnect (reason {@code stop})
+   * follows after {@code heartbeat.leaveGrace} unless a start or beat of the session comes first (a
+   * reload, another tab still open), which makes it a {@code reconnect}. Answers true when it was connected.
+   */
+  public Future<Boolean> leave(String sessionId) {
+    return leave(sessionId, null);
+  }
+
+  /** {@link #leave(String)} of a session started for {@code client}. */
+  public Future<Boolean> leave(String sessionId, String client) {
+    return request(addresses.stop(), new StopRequest(sessionId, client, true).toJson())
+        .map(b -> StopReply.fromJson(b).leaving());
+  }
+
   /** The seed's {@code isConnected}: the session, or {@code null} when it is not connected. */
   public Future<Session> get(String sessionId) {
     return request(addresses.get(), new SessionRequest(sessionId).toJson()).map(Session::fromJson)

@@ -10,12 +10,21 @@ import java.time.Duration;
  * @param expireDelay {@code heartbeat.expireDelay}: silence after which a session expires; above beatDelay
  * @param maxSessions {@code heartbeat.maxSessions}: sessions held at most; starts past it answer 503
  * @param logging     {@code logging}: 0 none, 1 connect/reconnect/disconnect, 2 also every beat
+ * @param leaveGrace  {@code heartbeat.leaveGrace}: how long a stop of a page that goes away ({@code leaving})
+ *                    waits for a start or beat of the session before its disconnect
  */
 public record PresenceOptions(Duration purgeDelay, Duration beatDelay, Duration expireDelay, int maxSessions,
-                              int logging) {
+                              int logging, Duration leaveGrace) {
   public static final int MAX_META_BYTES = 4096;
+  /** The default {@code heartbeat.leaveGrace}. */
+  public static final Duration LEAVE_GRACE = Duration.ofSeconds(3);
   public static final PresenceOptions DEFAULTS =
       new PresenceOptions(Duration.ofSeconds(25), Duration.ofSeconds(30), Duration.ofSeconds(40), 100_000, 0);
+
+  /** Options with the default {@code heartbeat.leaveGrace}. */
+  public PresenceOptions(Duration purgeDelay, Duration beatDelay, Duration expireDelay, int maxSessions, int logging) {
+    this(purgeDelay, beatDelay, expireDelay, maxSessions, logging, LEAVE_GRACE);
+  }
 
   public PresenceOptions {
     if (purgeDelay == null || purgeDelay.toMillis() < 1) {
@@ -33,6 +42,9 @@ public record PresenceOptions(Duration purgeDelay, Duration beatDelay, Duration 
     }
     if (logging < 0 || logging > 2) {
       throw new IllegalArgumentException("logging must be 0, 1 or 2");
+    }
+    if (leaveGrace == null || leaveGrace.isNegative()) {
+      throw new IllegalArgumentException("heartbeat.leaveGrace must not be negative");
     }
   }
 }

@@ -17,6 +17,14 @@ public record HistoryAddresses(String prefix) {
     return prefix + ".history";
   }
 
+  /**
+   * Request/reply: the heads of a list of channels, the position of each one's newest event (where a new
+   * stream starts; what a node compares its fan-out with).
+   */
+  public String heads() {
+    return prefix + ".history.heads";
+  }
+
   /** Request/reply: per-node channel statistics for the console. */
   public String stats() {
     return prefix + ".history.stats";

@@ -52,6 +52,23 @@ public final class HistoryClient {
         .map(m -> HistoryPage.fromJson(m.body()));
   }
 
+  /**
+   * The head of each channel, in the order asked (at most {@value HeadsRequest#MAX_CHANNELS}): its epoch, the
+   * sequence number and publish time of its newest event, all 0 for a channel the store does not hold.
+   */
+  public Future<List<ChannelHead>> heads(List<String> channels) {
+    return bus.<JsonObject>request(addresses.heads(), new HeadsRequest(channels).toJson(), options)
+        .map(m -> HeadsReply.fromJson(channels, m.body()).heads());
+  }
+
+  /**
+   * One channel's head as a position: a reader that starts there reads every later event, and a live event
+   * after it must be the next sequence number.
+   */
+  public Future<Cursor.Position> head(String channel) {
+    return heads(List.of(channel)).map(h -> h.get(0).position());
+  }
+
   /** The answering node's channel count, publish rate and {@code limit} busiest channels. */
   public Future<HistoryStats> stats(int limit) {
     return bus.<JsonObject>request(addresses.stats(), new StatsRequest(limit).toJson(), options)

@@ -33,7 +33,10 @@ public interface SseStreams {
    */
   void openTopic(HttpServerRequest request, Map<String, String> events, long expiresAt);
 
-  /** Streams open on this node now. */
+  /**
+   * Streams open on this node for clients: Herald's own (on reserved {@code herald.*} channels only, such
+   * as the readiness canary) are not counted.
+   */
   int openStreams();
 
   /**

@@ -1,0 +1,44 @@
+package dev.herald.replay.api;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The body of a {@code herald.history.heads} request: {@code {channels: [...]}}, 1 to {@value #MAX_CHANNELS}
+ * channel names.
+ */
+public record HeadsRequest(List<String> channels) {
+  /** Channels one request may name. */
+  public static final int MAX_CHANNELS = 1000;
+  private static final String CHANNELS = "channels";
+
+  public JsonObject toJson() {
+    return new JsonObject().put(CHANNELS, new JsonArray(new ArrayList<>(channels)));
+  }
+
+  /**
+   * Reads and checks a heads request.
+   *
+   * @throws io.vertx.core.eventbus.ReplyException {@link HistoryFailure#BAD_REQUEST}, naming the problem
+   */
+  public static HeadsRequest fromJson(Object body) {
+    if (!(body instanceof JsonObject o) || !(o.getValue(CHANNELS) instanceof JsonArray a)) {
+      throw Fields.bad("the heads message must be a JSON object with a channels array");
+    }
+    if (a.isEmpty() || a.size() > MAX_CHANNELS) {
+      throw Fields.bad("channels must name 1 to " + MAX_CHANNELS + " channels");
+    }
+    List<String> channels = new ArrayList<>(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      Object ch = a.getValue(i);
+      String problem = ch instanceof String s ? Names.channelProblem(s) : "channels[" + i + "] must be a string";
+      if (problem != null) {
+        throw Fields.bad("channels[" + i + "]: " + problem);
+      }
+      channels.add((String) ch);
+    }
+    return new HeadsRequest(channels);
+  }
+}
