@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -109,8 +108,8 @@ abstract class ClientLedgerContract {
     try {
       await(request);
       return 0;
-    } catch (ExecutionException e) {
-      return e.getCause() instanceof ReplyException re ? re.failureCode() : -1;
+    } catch (ReplyException e) {
+      return e.failureCode();
     }
   }
 }
