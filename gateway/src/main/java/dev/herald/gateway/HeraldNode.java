@@ -133,7 +133,7 @@ public final class HeraldNode {
         ? new StreamKeepAlive(presence, config.heartbeat().beatDelay()) : null;
     SseVerticle sse = config.runs(Role.SSE)
         ? new SseVerticle(config.sse(), new SseAddresses(prefix), history, nodeId, metrics,
-            keepAlive)
+            keepAlive, vertx.isClustered() ? config.cluster().storeCheckMs() : 0)
         : null;
     nodeStreams = sse == null ? null : sse.streams();
     Future<Void> chain = Future.succeededFuture();

@@ -1,5 +1,6 @@
 package dev.herald.replay;
 
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.PublishRequest;
@@ -61,6 +62,21 @@ public interface HistoryStore {
    * @param after the reader's position in this channel, or {@code null} to read from the oldest retained
    */
   Future<HistoryPage> read(String channel, Cursor.Position after, int limit);
+
+  /**
+   * The head of each channel, in order: its epoch and last sequence number, {@code 0, 0} when the store
+   * does not hold it. Cheap: what a node's fan-out asks for every channel it follows, several times a
+   * second, to learn of events the event bus did not bring (G7).
+   */
+  Future<List<ChannelHead>> heads(List<String> channels);
+
+  /**
+   * How long a call may take before it fails (0: calls complete at once). A mutating call that fails
+   * for time is never applied afterwards: the caller may refuse work that would not end in time.
+   */
+  default long timeoutMs() {
+    return 0;
+  }
 
   /** Housekeeping: drops events past {@code maxAge} and removes idle channels; returns channels removed. */
   Future<Integer> expire();

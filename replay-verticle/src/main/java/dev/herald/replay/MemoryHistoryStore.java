@@ -1,5 +1,6 @@
 package dev.herald.replay;
 
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.GapReason;
 import dev.herald.replay.api.HistoryOptions;
@@ -179,6 +180,20 @@ public final class MemoryHistoryStore implements HistoryStore {
     List<StoredEvent> events = c.slice(from, limit);
     boolean more = !events.isEmpty() && events.get(events.size() - 1).seq() < newest;
     return Future.succeededFuture(new HistoryPage(channel, c.epoch, events, gap, more));
+  }
+
+  @Override
+  public synchronized Future<List<ChannelHead>> heads(List<String> names) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("the history store is closed"));
+    }
+    long now = clock.getAsLong();
+    List<ChannelHead> out = new ArrayList<>(names.size());
+    for (String name : names) {
+      Channel c = live(name, now);
+      out.add(c == null ? new ChannelHead(name, 0, 0) : new ChannelHead(name, c.epoch, c.nextSeq - 1));
+    }
+    return Future.succeededFuture(out);
   }
 
   /** The gap of a cursor whose channel epoch is gone: removed for idleness or lost by the store. */

@@ -1,5 +1,6 @@
 package dev.herald.replay;
 
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.GapReason;
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.StoredEvent;
@@ -37,6 +38,16 @@ final class RedisHistoryReplies {
       throw new IllegalStateException("history entry " + id + " of channel " + channel + " has no data");
     }
     return new StoredEvent(channel, epoch, seq, event, data, time);
+  }
+
+  /** The reply of {@code HMGET <meta> epoch seq}: the channel's head, {@code 0, 0} when it has no meta. */
+  static ChannelHead head(String channel, Response reply) {
+    Response epoch = reply.get(0);
+    Response seq = reply.get(1);
+    if (epoch == null || seq == null) {
+      return new ChannelHead(channel, 0, 0);
+    }
+    return new ChannelHead(channel, Long.parseLong(epoch.toString()), Long.parseLong(seq.toString()));
   }
 
   /** The sequence number of a {@code <seq>-0} stream id. */

@@ -1,6 +1,7 @@
 package dev.herald.replay;
 
 import dev.herald.replay.RedisLink.Cmd;
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
@@ -120,8 +121,8 @@ public final class RedisHistoryStore implements HistoryStore {
 
   @Override
   public Future<Appended> append(PublishRequest request) {
-    return op(cancelled -> appendPass(List.of(request), knownChannels < options.maxChannels(), cancelled)
-        .map(l -> l.get(0)));
+    return op(cancelled -> appendPass(List.of(request), knownChannels < options.maxChannels(), cancelled,
+        deadline()).map(l -> l.get(0)));
   }
 
   @Override
@@ -133,25 +134,34 @@ public final class RedisHistoryStore implements HistoryStore {
       return append(requests.get(0)).map(List::of);
     }
     return op(cancelled -> {
+      long deadline = deadline();
       Set<String> channels = channelsOf(requests);
       boolean keyed = requests.stream().anyMatch(r -> r.idempotencyKey() != null);
       boolean nearBound = knownChannels + channels.size() > options.maxChannels();
       if (!keyed && !nearBound) {
-        return appendPass(requests, true, cancelled);
+        return appendPass(requests, true, cancelled, deadline);
       }
       return checkPass(requests, channels, nearBound, cancelled).compose(refused -> refused != null
-          ? Future.succeededFuture(refused) : appendPass(requests, true, cancelled));
+          ? Future.succeededFuture(refused) : appendPass(requests, true, cancelled, deadline));
     });
   }
 
-  /** One pipeline: a script per request, then the channel index (refresh, count). */
-  private Future<List<Appended>> appendPass(List<PublishRequest> requests, boolean mayCreate, BooleanSupplier cancelled) {
+  /**
+   * One pipeline: a script per request, then the channel index (refresh, count). Each script gets the
+   * call's deadline ({@link #deadline()}) and appends nothing when Redis runs it later (a command held in
+   * a connection while the network was cut): a call that failed for time is never applied afterwards.
+   * (Should a pipeline reach Redis exactly as its deadline passes, a batch could be stored in part; the
+   * call then fails, and the stored items answer DUPLICATE to a retry with their idempotency keys.)
+   */
+  private Future<List<Appended>> appendPass(List<PublishRequest> requests, boolean mayCreate, BooleanSupplier cancelled,
+                                            long deadlineMs) {
     long now = System.currentTimeMillis();
+    String deadline = Long.toString(deadlineMs);
     List<Cmd> cmds = new ArrayList<>(requests.size() + 4);
     for (PublishRequest r : requests) {
       List<String> k = keys.scriptKeys(r.channel());
       List<String> a = List.of(maxEvents, maxAge, idle, mayCreate ? "1" : "0", r.event() == null ? "" : r.event(),
-          r.data(), r.idempotencyKey() == null ? "" : r.idempotencyKey());
+          r.data(), r.idempotencyKey() == null ? "" : r.idempotencyKey(), deadline);
       cmds.add(new Cmd(APPEND.evalsha(k, a), () -> APPEND.eval(k, a), keys.tag(r.channel())));
     }
     for (String ch : channelsOf(requests)) {
@@ -188,6 +198,7 @@ public final class RedisHistoryStore implements HistoryStore {
             : new Appended(Outcome.CONFLICT, null);
       }
       case "full" -> throw new IllegalStateException(full());
+      case "late" -> throw new IllegalStateException("Redis ran the append after its deadline; nothing was stored");
       default -> throw new IllegalStateException("unexpected reply of append.lua: " + kind);
     }
   }
@@ -263,6 +274,45 @@ public final class RedisHistoryStore implements HistoryStore {
         Integer.toString(limit));
     Cmd cmd = new Cmd(READ.evalsha(k, a), () -> READ.eval(k, a), keys.tag(channel));
     return op(cancelled -> link.pipeline(List.of(cmd), cancelled).map(res -> RedisHistoryReplies.page(channel, res.get(0))));
+  }
+
+  /**
+   * One pipelined {@code HMGET} of each channel's meta hash: one round trip, one command per channel. A
+   * channel idle past its TTL but not yet expired by Redis still shows its last head, which followers
+   * already have.
+   */
+  @Override
+  public Future<List<ChannelHead>> heads(List<String> channels) {
+    if (channels.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return op(cancelled -> {
+      List<Cmd> cmds = new ArrayList<>(channels.size());
+      for (String ch : channels) {
+        cmds.add(new Cmd(Request.cmd(Command.HMGET).arg(keys.meta(ch)).arg("epoch").arg("seq"), null,
+            keys.tag(ch)));
+      }
+      return link.pipeline(cmds, cancelled).map(res -> {
+        List<ChannelHead> out = new ArrayList<>(channels.size());
+        for (int i = 0; i < channels.size(); i++) {
+          out.add(RedisHistoryReplies.head(channels.get(i), res.get(i)));
+        }
+        return out;
+      });
+    });
+  }
+
+  @Override
+  public long timeoutMs() {
+    return timeoutMs;
+  }
+
+  /**
+   * The deadline of a call that starts now (epoch ms): when its timer fails it. Called first thing in an
+   * operation, whose timer starts just before.
+   */
+  private long deadline() {
+    return System.currentTimeMillis() + timeoutMs;
   }
 
   /**

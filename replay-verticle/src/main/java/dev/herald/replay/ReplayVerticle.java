@@ -1,10 +1,12 @@
 package dev.herald.replay;
 
+import dev.herald.bus.BusRequests;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryAddresses;
 import dev.herald.replay.api.HistoryFailure;
 import dev.herald.replay.api.HistoryMessages;
 import dev.herald.replay.api.HistoryOptions;
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Names;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.PublishResult;
@@ -28,9 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The history service of one node: serves {@code <prefix>.publish} (validate, append to the
  * {@link HistoryStore}, then event-bus publish each stored event on {@code <prefix>.channel.<name>}
- * in sequence order, then reply), {@code <prefix>.history} (reads after a cursor) and
- * {@code <prefix>.history.stats} (this node's busiest channels), and runs the store's housekeeping.
- * Failures reply with the {@link HistoryFailure} codes.
+ * in sequence order, then reply), {@code <prefix>.history} (reads after a cursor),
+ * {@code <prefix>.history.heads} (where channels stand) and {@code <prefix>.history.stats} (this
+ * node's busiest channels), and runs the store's housekeeping. A publish that could not be stored
+ * before its deadline ({@link BusRequests}) is refused unstored. Failures reply with the
+ * {@link HistoryFailure} codes.
  */
 public final class ReplayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ReplayVerticle.class);
@@ -50,6 +54,7 @@ public final class ReplayVerticle extends VerticleBase {
   private final AtomicLong suppressed = new AtomicLong();
   private final ChannelRates rates = new ChannelRates(TRACKED_CHANNELS, System::currentTimeMillis);
   private Counter published;
+  private Counter late;
   private long timer = -1;
   private boolean expiring;
 
@@ -76,11 +81,14 @@ public final class ReplayVerticle extends VerticleBase {
         .description("Channels held by the history store").strongReference(true).register(metrics);
     Future<Void> publish = bus.<Object>consumer(addresses.publish(), this::onPublish).completion();
     Future<Void> history = bus.<Object>consumer(addresses.history(), this::onHistory).completion();
+    late = Counter.builder("herald.requests.late").tag("service", "history")
+        .description("Requests refused because they could not be carried out before their deadline").register(metrics);
     Future<Void> stats = bus.<Object>consumer(addresses.stats(), this::onStats).completion();
+    Future<Void> heads = bus.<Object>consumer(addresses.heads(), this::onHeads).completion();
     long period = housekeepingPeriodMs(options);
     timer = vertx.setPeriodic(period, id -> housekeeping());
     refreshChannelCount();
-    return Future.all(publish, history, stats).onSuccess(x -> LOG.info(
+    return Future.all(publish, history, stats, heads).onSuccess(x -> LOG.info(
         "history serving {} (maxEvents {}, maxAge {}, idleChannelTtl {}, housekeeping every {} ms)",
         addresses.publish(), options.maxEvents(), options.maxAge(), options.idleChannelTtl(), period));
   }
@@ -94,6 +102,13 @@ public final class ReplayVerticle extends VerticleBase {
   }
 
   private void onPublish(Message<Object> m) {
+    String tooLate = BusRequests.tooLate(m, store.timeoutMs());
+    if (tooLate != null) {
+      late.increment();
+      storeFailed("history publish", new IllegalStateException("refused unstored: " + tooLate));
+      m.fail(HistoryFailure.UNAVAILABLE, "not stored: " + tooLate);
+      return;
+    }
     PublishMessage.Parsed p;
     try {
       p = PublishMessage.parse(m.body());
@@ -203,6 +218,33 @@ public final class ReplayVerticle extends VerticleBase {
         m.fail(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
       } else {
         m.reply(HistoryMessages.page(ar.result(), raw));
+      }
+    });
+  }
+
+  private void onHeads(Message<Object> m) {
+    List<String> channels = new ArrayList<>();
+    if (!(m.body() instanceof JsonObject o) || !(o.getValue("channels") instanceof io.vertx.core.json.JsonArray a)
+        || a.isEmpty() || a.size() > HistoryMessages.MAX_HEADS) {
+      m.fail(HistoryFailure.BAD_REQUEST, "the heads message must be {\"channels\": [1 to "
+          + HistoryMessages.MAX_HEADS + " channel names]}");
+      return;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      String problem = a.getValue(i) instanceof String s ? Names.channelProblem(s) : "must be a channel name";
+      if (problem != null) {
+        m.fail(HistoryFailure.BAD_REQUEST, "channels[" + i + "]: " + problem);
+        return;
+      }
+      channels.add(a.getString(i));
+    }
+    store.heads(channels).onComplete(ar -> {
+      if (ar.failed()) {
+        storeFailed("history heads", ar.cause());
+        m.fail(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
+      } else {
+        List<ChannelHead> heads = ar.result();
+        m.reply(HistoryMessages.headsReply(heads));
       }
     });
   }

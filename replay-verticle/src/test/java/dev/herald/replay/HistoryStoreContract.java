@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.herald.replay.HistoryStore.Appended;
 import dev.herald.replay.HistoryStore.Outcome;
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.GapReason;
 import dev.herald.replay.api.HistoryOptions;
@@ -153,6 +154,23 @@ public abstract class HistoryStoreContract {
     assertEquals(first.epoch(), p.epoch());
     assertEquals("10", p.events().get(9).data());
     assertEquals(first, p.events().get(0));
+  }
+
+  @Test
+  void headsSayWhereEachChannelStandsInOrder() throws Exception {
+    HistoryStore s = store(3);
+    String a = channel("head-a");
+    String b = channel("head-b");
+    String none = channel("head-none");
+    StoredEvent a1 = append(s, a, "1");
+    for (int i = 2; i <= 5; i++) {
+      append(s, a, String.valueOf(i)); // trimmed to the newest 3: the head is still the last sequence number
+    }
+    StoredEvent b1 = append(s, b, "1");
+    assertEquals(List.of(new ChannelHead(none, 0, 0), new ChannelHead(a, a1.epoch(), 5), new ChannelHead(b, b1.epoch(), 1)),
+        await(s.heads(List.of(none, a, b))));
+    assertFalse(await(s.heads(List.of(none))).get(0).exists());
+    assertEquals(List.of(), await(s.heads(List.of())));
   }
 
   @Test

@@ -1,8 +1,10 @@
 package dev.herald.sse;
 
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.HistoryClient;
 import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.StoredEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * The node's fan-out, on the sse verticle's own context: one event-bus consumer per channel that has
  * subscribers on this node, registered on the first loop's interest and removed when the last loop
  * loses it. Each event is put in order ({@link FeedOrder}, filling holes from the history), encoded
- * once ({@link EncodedEvent}) and handed to every interested loop on that loop's own thread.
+ * once ({@link EncodedEvent}) and handed to every interested loop on that loop's own thread. In a
+ * cluster, {@link StoreCheck} shows it events of its channels that the bus did not bring; it takes them
+ * from the history too.
  */
 final class Fanout {
   private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
@@ -34,6 +38,7 @@ final class Fanout {
   private final Map<String, Feed> feeds = new HashMap<>();
   private volatile int consumed;
   private boolean closed;
+  private StoreCheck storeCheck;
 
   /** One channel consumed by this node. */
   private final class Feed {
@@ -44,6 +49,10 @@ final class Fanout {
     boolean filling;
     /** System.nanoTime() when the consumer's registration completed (0 before). */
     long registeredAt;
+    /** The store's head seen by the last check when the feed was behind it, else null. */
+    ChannelHead behind;
+    /** Fill from the history up to this sequence number of the current epoch (0: only holes). */
+    long fillTo;
 
     Feed(String channel) {
       this.channel = channel;
@@ -57,6 +66,16 @@ final class Fanout {
     this.context = context;
     this.history = history;
     this.metrics = metrics;
+  }
+
+  /**
+   * Checks the store for events of the consumed channels every {@code periodMs} (call on the fan-out's
+   * context, before the first subscription).
+   */
+  void checkStore(long periodMs, MeterRegistry registry) {
+    storeCheck = new StoreCheck(vertx, history, periodMs, () -> new ArrayList<>(feeds.keySet()), this::onHead,
+        registry);
+    storeCheck.start();
   }
 
   /**
@@ -78,6 +97,9 @@ final class Fanout {
         feeds.put(channel, feed);
         consumed = feeds.size();
         LOG.debug("fan-out consumes channel {}", channel);
+        if (storeCheck != null) {
+          storeCheck.checkNow(channel);
+        }
       }
       feed.loops.add(loop);
       Feed joined = feed;
@@ -116,6 +138,9 @@ final class Fanout {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       closed = true;
+      if (storeCheck != null) {
+        storeCheck.stop();
+      }
       List<Future<Void>> all = new ArrayList<>();
       for (Feed feed : feeds.values()) {
         all.add(feed.consumer.unregister());
@@ -151,19 +176,65 @@ final class Fanout {
     }
   }
 
-  /** Reads the history after the last delivered event until the hole is closed, or gives up on it. */
+  /**
+   * A channel's head in the store (from {@link StoreCheck}). A feed that has seen nothing starts there;
+   * one that stays behind the store for two checks in a row (so not merely an event on its way over the
+   * bus) fills from the history up to the head.
+   */
+  private void onHead(ChannelHead head) {
+    Feed feed = feeds.get(head.channel());
+    if (feed == null || !head.exists()) {
+      return;
+    }
+    FeedOrder order = feed.order;
+    if (!order.known()) {
+      order.seed(head.epoch(), head.seq());
+      return;
+    }
+    if (head.epoch() == order.epoch() && head.seq() <= order.last()) {
+      feed.behind = null;
+      return;
+    }
+    ChannelHead before = feed.behind;
+    feed.behind = head;
+    if (before == null || before.epoch() != head.epoch()) {
+      return;
+    }
+    if (head.epoch() != order.epoch()) {
+      LOG.info("channel {}: the store holds it in a new epoch the bus did not bring; following it", feed.channel);
+      order.restart(head.epoch(), e -> dispatch(feed, e));
+    }
+    LOG.debug("channel {}: fan-out at {} behind the store's {}; filling from the history", feed.channel,
+        order.last(), head.seq());
+    feed.fillTo = Math.max(feed.fillTo, head.seq());
+    if (!feed.filling) {
+      fill(feed, 0);
+    }
+  }
+
+  /** True while the feed has a hole, or is behind what the store was seen to hold. */
+  private static boolean wanting(Feed feed) {
+    if (feed.fillTo > feed.order.last()) {
+      return true;
+    }
+    feed.fillTo = 0;
+    return feed.order.hasHole();
+  }
+
+  /** Reads the history after the last delivered event until the feed wants nothing more, or gives up. */
   private void fill(Feed feed, int failures) {
     if (feed.order.overflowing() || failures >= FILL_ATTEMPTS) {
       LOG.warn("channel {}: gave up filling a hole in the fan-out after {} attempts; streams resume from history",
           feed.channel, failures);
       feed.order.release(e -> dispatch(feed, e));
+      feed.fillTo = 0;
       return;
     }
     feed.filling = true;
     String after = feed.order.fillAfter();
     history.read(feed.channel, after, FILL_PAGE).onComplete(ar -> {
       feed.filling = false;
-      if (feeds.get(feed.channel) != feed || !feed.order.hasHole()) {
+      if (feeds.get(feed.channel) != feed || !wanting(feed)) {
         return;
       }
       if (ar.failed()) {
@@ -173,7 +244,7 @@ final class Fanout {
       }
       HistoryPage page = ar.result();
       boolean more = feed.order.fill(page, e -> dispatch(feed, e));
-      if (!feed.order.hasHole()) {
+      if (!wanting(feed)) {
         return;
       }
       boolean progressed = !after.equals(feed.order.fillAfter());
@@ -190,7 +261,7 @@ final class Fanout {
     feed.filling = true;
     vertx.setTimer(FILL_RETRY_MS, id -> {
       feed.filling = false;
-      if (feeds.get(feed.channel) == feed && feed.order.hasHole()) {
+      if (feeds.get(feed.channel) == feed && wanting(feed)) {
         fill(feed, failures);
       }
     });

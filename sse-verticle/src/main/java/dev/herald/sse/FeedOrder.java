@@ -10,7 +10,9 @@ import java.util.function.Consumer;
  * Keeps one channel's fan-out in order on this node. Event-bus messages from different publishing
  * nodes may arrive out of order or twice; this remembers the last sequence number delivered in the
  * current epoch, drops what it already delivered, holds what comes after a hole, and takes the missing
- * events from the history ({@link #fill}) before going on. Pure state, used on the fan-out's context.
+ * events from the history ({@link #fill}) before going on. The store's head of the channel
+ * ({@link StoreCheck}) seeds a feed that has seen nothing yet, and shows events the bus never brought.
+ * Pure state, used on the fan-out's context.
  */
 final class FeedOrder {
   /** Events held behind a hole at most; past that the feed gives up waiting and goes on. */
@@ -67,9 +69,10 @@ final class FeedOrder {
   }
 
   /**
-   * Takes a history page read after {@link #fillAfter()}.
+   * Takes a history page read after {@link #fillAfter()}: passes on, in order, every event of it past
+   * the last one delivered (the bus may bring them too; those are dropped then).
    *
-   * @return true when another read is worth making (the hole is still open and the history has more)
+   * @return true when the history has more after this page
    */
   boolean fill(HistoryPage page, Consumer<StoredEvent> out) {
     if (page.gap() != null || page.epoch() != epoch) {
@@ -78,18 +81,57 @@ final class FeedOrder {
       return false;
     }
     for (StoredEvent e : page.events()) {
-      if (e.epoch() == epoch && e.seq() == last + 1) {
+      if (e.epoch() != epoch || e.seq() <= last) {
+        continue;
+      }
+      if (e.seq() == last + 1) {
         pass(e, out);
-        drain(out);
-      } else if (e.epoch() == epoch && e.seq() > last + 1) {
+      } else {
         held.putIfAbsent(e.seq(), e);
-        drain(out);
       }
-      if (held.isEmpty()) {
-        return false;
-      }
+      drain(out);
     }
-    return page.more() && !page.events().isEmpty() && !held.isEmpty();
+    return page.more() && !page.events().isEmpty();
+  }
+
+  /** True once the feed knows where the channel stands (from its first event, or {@link #seed}). */
+  boolean known() {
+    return known;
+  }
+
+  /** The current epoch (meaningful once {@link #known()}). */
+  long epoch() {
+    return epoch;
+  }
+
+  /** The sequence number of the last event delivered in the current epoch. */
+  long last() {
+    return last;
+  }
+
+  /**
+   * Takes the store's head of the channel as the starting point of a feed that has seen no event yet:
+   * what comes after it is this feed's to deliver, filled from the history when the bus does not bring it.
+   */
+  void seed(long headEpoch, long headSeq) {
+    if (!known) {
+      known = true;
+      epoch = headEpoch;
+      last = headSeq;
+      lastTimeSec = 0;
+    }
+  }
+
+  /**
+   * The store holds the channel in another epoch than the feed follows (the channel was created anew and
+   * the bus brought none of its events): gives up what is held and follows the new epoch from its start.
+   */
+  void restart(long newEpoch, Consumer<StoredEvent> out) {
+    release(out);
+    known = true;
+    epoch = newEpoch;
+    last = 0;
+    lastTimeSec = 0;
   }
 
   /** Gives up on the hole: passes on everything held, in order. */

@@ -4,6 +4,7 @@ import static dev.herald.sse.StreamBasicsTest.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryAddresses;
 import dev.herald.replay.api.HistoryMessages;
@@ -51,6 +52,14 @@ class FanoutTest {
       readsAfter.add(after);
       List<StoredEvent> page = stored.stream().filter(e -> e.seq() > after).limit(q.getInteger("limit")).toList();
       m.reply(HistoryMessages.page(new HistoryPage(CH, EPOCH, page, null, false), true));
+    }).completion();
+  }
+
+  /** Answers heads requests for CH from {@code stored}: the epoch and the newest sequence number. */
+  private static Future<Void> fakeHeads(Vertx vertx, List<StoredEvent> stored) {
+    return vertx.eventBus().<JsonObject>consumer(ADDRESSES.heads(), m -> {
+      long head = stored.stream().mapToLong(StoredEvent::seq).max().orElse(0);
+      m.reply(HistoryMessages.headsReply(List.of(new ChannelHead(CH, head == 0 ? 0 : EPOCH, head))));
     }).completion();
   }
 
@@ -106,6 +115,42 @@ class FanoutTest {
       assertEquals(7.0, h.registry.get("herald.sse.fanout.events").counter().count(), "each event fanned out once");
       assertTrue(readsAfter.contains(2L), "the hole after seq 2 was filled from the history: " + readsAfter);
       assertEquals(0, h.sse.consumedChannels(), "the consumer goes with the last stream");
+    });
+  }
+
+  @Test
+  void eventsTheBusNeverBringsArriveThroughTheStoreCheck(Vertx vertx, VertxTestContext ctx) {
+    // Events 3 and 4 are stored by a node on the other side of a cut: only the store knows them.
+    List<StoredEvent> stored = new CopyOnWriteArrayList<>(List.of(ev(1), ev(2)));
+    List<Long> readsAfter = new CopyOnWriteArrayList<>();
+    long[] sent = new long[1];
+    Future<Object[]> test = SseHarness.startWithoutReplay(vertx, ADDRESSES, 100).compose(h -> {
+      StoredEventCodec.register(vertx.eventBus());
+      return fakeHistory(vertx, stored, readsAfter).compose(v -> fakeHeads(vertx, stored))
+          .compose(v -> h.open(0, "/stream?channel=" + CH, Map.of()))
+          // the new feed asks where the channel stands (2) before anything else happens
+          .compose(a -> until(vertx, () -> h.registry.get("herald.sse.store.checks").counter().count() >= 2,
+              System.currentTimeMillis() + 10_000).map(a))
+          .compose(a -> {
+            sent[0] = System.currentTimeMillis();
+            stored.add(ev(3));
+            stored.add(ev(4));
+            return a.awaitEvents(2, WAIT).map(x -> {
+              sent[0] = System.currentTimeMillis() - sent[0];
+              vertx.eventBus().publish(ADDRESSES.channel(CH), ev(5));
+              stored.add(ev(5));
+              return a;
+            });
+          })
+          .compose(a -> a.awaitEvents(3, WAIT).compose(x -> a.close()).map(x -> new Object[] {h, a}));
+    });
+    check(ctx, test, r -> {
+      SseHarness h = (SseHarness) r[0];
+      assertEquals(List.of("3", "4", "5"), ((SseTestClient) r[1]).events().stream().map(SseEvent::data).toList(),
+          "the stream started live at 2 and got 3 and 4 from the history, then 5 from the bus");
+      assertTrue(readsAfter.contains(2L), "the fan-out read the history after its position: " + readsAfter);
+      assertTrue(sent[0] < 2_000, "two check periods and a read, not more: " + sent[0] + " ms");
+      assertEquals(3.0, h.registry.get("herald.sse.fanout.events").counter().count(), "each event fanned out once");
     });
   }
 }

@@ -92,4 +92,38 @@ class FeedOrderTest {
     offer(2, 1);
     assertEquals(List.of(1009L, 2001L, 2002L), out);
   }
+
+  @Test
+  void aSeedIsWhereAFeedThatSawNothingStarts() {
+    order.seed(3, 10);
+    assertTrue(order.known());
+    offer(3, 10);
+    offer(3, 12);
+    assertTrue(order.hasHole(), "11 is missing after the seed");
+    assertEquals(Cursor.single("c", 3, 10, 0), order.fillAfter());
+    order.seed(3, 50);
+    assertEquals(10, order.last(), "a seed never moves a feed that knows where it is");
+  }
+
+  @Test
+  void aFillPassesTheWholePageEvenPastTheHole() {
+    offer(1, 1);
+    offer(1, 3);
+    order.fill(new HistoryPage("c", 1, List.of(ev(1, 2), ev(1, 3), ev(1, 4), ev(1, 5)), null, false),
+        e -> out.add(e.seq()));
+    assertEquals(List.of(1001L, 2L, 3L, 4L, 5L), out, "the store's newer events too: the bus may never bring them");
+    assertEquals(5, order.last());
+  }
+
+  @Test
+  void aRestartFollowsTheStoresNewEpochFromItsStart() {
+    offer(1, 4);
+    offer(1, 6);
+    order.restart(2, e -> out.add(e.epoch() * 1000 + e.seq()));
+    assertEquals(List.of(1004L, 1006L), out, "what was held goes out first");
+    assertEquals(2, order.epoch());
+    assertEquals(0, order.last());
+    order.fill(new HistoryPage("c", 2, List.of(ev(2, 1), ev(2, 2)), null, false), e -> out.add(e.epoch() * 1000 + e.seq()));
+    assertEquals(List.of(1004L, 1006L, 2001L, 2002L), out);
+  }
 }

@@ -1,8 +1,8 @@
 package dev.herald.heartbeat.api;
 
+import dev.herald.bus.BusRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -15,17 +15,19 @@ import java.util.Set;
 
 /**
  * Typed client of the heartbeat verticle for any verticle on any node (the seed's
- * {@code ss.heartbeat} API over the event bus). Every request has a timeout.
+ * {@code ss.heartbeat} API over the event bus). Requests go to this node's heartbeat verticle when it
+ * runs one, else to another node's, and carry their deadline ({@link BusRequests}): a start or stop
+ * that arrives after its caller gave up is refused, never carried out.
  */
 public final class PresenceClient {
-  private final EventBus bus;
+  private final EventBus events;
+  private final BusRequests bus;
   private final PresenceAddresses addresses;
-  private final DeliveryOptions options;
 
   public PresenceClient(EventBus bus, PresenceAddresses addresses, long timeoutMs) {
-    this.bus = bus;
+    this.events = bus;
+    this.bus = new BusRequests(bus, timeoutMs);
     this.addresses = addresses;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
   public PresenceAddresses addresses() {
@@ -50,19 +52,19 @@ public final class PresenceClient {
     if (meta != null) {
       req.put("meta", meta);
     }
-    return bus.<JsonObject>request(addresses.start(), req, options).map(m -> new StartResult(
+    return bus.<JsonObject>request(addresses.start(), req).map(m -> new StartResult(
         Session.fromJson(m.body().getJsonObject("session")), "reconnect".equals(m.body().getString("state"))));
   }
 
   /** Beats one session; fails with {@link PresenceFailure#NOT_FOUND} when it is not connected. */
   public Future<Void> beat(String sessionId) {
-    return bus.request(addresses.beat(), new JsonObject().put("sessionId", sessionId), options).mapEmpty();
+    return bus.request(addresses.beat(), new JsonObject().put("sessionId", sessionId)).mapEmpty();
   }
 
   /** Beats many sessions in one message; answers the ids that are not connected. */
   public Future<Set<String>> beatAll(Collection<String> sessionIds) {
     JsonObject req = new JsonObject().put("sessionIds", new JsonArray(new ArrayList<>(sessionIds)));
-    return bus.<JsonObject>request(addresses.beat(), req, options).map(m -> {
+    return bus.<JsonObject>request(addresses.beat(), req).map(m -> {
       Set<String> missing = new HashSet<>();
       m.body().getJsonArray("missing").forEach(id -> missing.add((String) id));
       return missing;
@@ -71,13 +73,13 @@ public final class PresenceClient {
 
   /** Stops a session; answers true when it was connected (and so got its disconnect now). */
   public Future<Boolean> stop(String sessionId) {
-    return bus.<JsonObject>request(addresses.stop(), new JsonObject().put("sessionId", sessionId), options)
+    return bus.<JsonObject>request(addresses.stop(), new JsonObject().put("sessionId", sessionId))
         .map(m -> m.body().getBoolean("stopped"));
   }
 
   /** The seed's {@code isConnected}: the session, or {@code null} when it is not connected. */
   public Future<Session> get(String sessionId) {
-    return bus.<JsonObject>request(addresses.get(), new JsonObject().put("sessionId", sessionId), options)
+    return bus.<JsonObject>request(addresses.get(), new JsonObject().put("sessionId", sessionId))
         .map(m -> Session.fromJson(m.body()))
         .recover(e -> e instanceof io.vertx.core.eventbus.ReplyException re
             && re.failureCode() == PresenceFailure.NOT_FOUND ? Future.succeededFuture(null) : Future.failedFuture(e));
@@ -89,7 +91,7 @@ public final class PresenceClient {
     if (cursor != null) {
       req.put("cursor", cursor);
     }
-    return bus.<JsonObject>request(addresses.list(), req, options).map(m -> {
+    return bus.<JsonObject>request(addresses.list(), req).map(m -> {
       JsonArray a = m.body().getJsonArray("sessions");
       List<Session> sessions = new ArrayList<>(a.size());
       for (int i = 0; i < a.size(); i++) {
@@ -101,12 +103,12 @@ public final class PresenceClient {
 
   /** Runs a purge now; answers how many sessions it disconnected. */
   public Future<Integer> purge() {
-    return bus.<JsonObject>request(addresses.purge(), new JsonObject(), options)
+    return bus.<JsonObject>request(addresses.purge(), new JsonObject())
         .map(m -> m.body().getInteger("disconnected"));
   }
 
   /** Listens to one presence event type anywhere in the cluster (the seed's {@code on('disconnect', …)}). */
   public MessageConsumer<JsonObject> on(PresenceEvent.Type type, Handler<PresenceEvent> handler) {
-    return bus.<JsonObject>consumer(addresses.event(type), m -> handler.handle(PresenceEvent.fromJson(type, m.body())));
+    return events.<JsonObject>consumer(addresses.event(type), m -> handler.handle(PresenceEvent.fromJson(type, m.body())));
   }
 }

@@ -17,6 +17,11 @@ public record HistoryAddresses(String prefix) {
     return prefix + ".history";
   }
 
+  /** Request/reply: the head (epoch, last sequence number) of each of a list of channels. */
+  public String heads() {
+    return prefix + ".history.heads";
+  }
+
   /** Request/reply: per-node channel statistics for the console. */
   public String stats() {
     return prefix + ".history.stats";

@@ -1,24 +1,24 @@
 package dev.herald.replay.api;
 
+import dev.herald.bus.BusRequests;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Typed client of the replay verticle, for any verticle on any node. Every request has a timeout, so
- * a node that died while serving the address fails the call instead of hanging it.
+ * Typed client of the replay verticle, for any verticle on any node. Requests go to this node's
+ * replay verticle when it runs one, else to another node's, and carry their deadline
+ * ({@link BusRequests}): a node that died while serving the address fails the call instead of hanging
+ * it, and a publish that arrives after its caller gave up is refused, never stored.
  */
 public final class HistoryClient {
-  private final EventBus bus;
+  private final BusRequests bus;
   private final HistoryAddresses addresses;
-  private final DeliveryOptions options;
 
   public HistoryClient(EventBus bus, HistoryAddresses addresses, long timeoutMs) {
-    this.bus = bus;
+    this.bus = new BusRequests(bus, timeoutMs);
     this.addresses = addresses;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
   public HistoryAddresses addresses() {
@@ -26,13 +26,13 @@ public final class HistoryClient {
   }
 
   public Future<PublishResult> publish(PublishRequest r) {
-    return bus.<JsonObject>request(addresses.publish(), HistoryMessages.publish(r), options)
+    return bus.<JsonObject>request(addresses.publish(), HistoryMessages.publish(r))
         .map(m -> HistoryMessages.result(m.body()));
   }
 
   /** Publishes a batch, all or nothing for validation; the results come in request order. */
   public Future<List<PublishResult>> publishAll(List<PublishRequest> rs) {
-    return bus.<JsonObject>request(addresses.publish(), HistoryMessages.publishAll(rs), options)
+    return bus.<JsonObject>request(addresses.publish(), HistoryMessages.publishAll(rs))
         .map(m -> HistoryMessages.results(m.body()));
   }
 
@@ -41,7 +41,16 @@ public final class HistoryClient {
    * the oldest retained), at most {@code limit}; event data comes back as JSON text.
    */
   public Future<HistoryPage> read(String channel, String after, int limit) {
-    return bus.<JsonObject>request(addresses.history(), HistoryMessages.read(channel, after, limit, true), options)
+    return bus.<JsonObject>request(addresses.history(), HistoryMessages.read(channel, after, limit, true))
         .map(m -> HistoryMessages.page(m.body()));
+  }
+
+  /**
+   * The head of each channel: its current epoch and last sequence number ({@code 0, 0} for a channel
+   * the store does not hold), in the order asked; at most {@link HistoryMessages#MAX_HEADS} channels.
+   */
+  public Future<List<ChannelHead>> heads(List<String> channels) {
+    return bus.<JsonObject>request(addresses.heads(), HistoryMessages.heads(channels))
+        .map(m -> HistoryMessages.heads(channels, m.body()));
   }
 }

@@ -11,6 +11,9 @@ import java.util.List;
  * the typed client (field names are documented in {@code docs/event-bus.md}).
  */
 public final class HistoryMessages {
+  /** Channels one heads request may name. */
+  public static final int MAX_HEADS = 1000;
+
   private HistoryMessages() {
   }
 
@@ -115,5 +118,30 @@ public final class HistoryMessages {
     String reason = o.getString("reason");
     return new HistoryPage(channel, epoch, events, reason == null ? null : GapReason.fromWire(reason),
         o.getBoolean("more", false));
+  }
+
+  /** A heads request: {@code {"channels": [...]}}. */
+  public static JsonObject heads(List<String> channels) {
+    return new JsonObject().put("channels", new JsonArray(new ArrayList<>(channels)));
+  }
+
+  /** A heads reply: {@code {"heads": [[epoch, seq], ...]}} in the order of the request. */
+  public static JsonObject headsReply(List<ChannelHead> heads) {
+    JsonArray a = new JsonArray(new ArrayList<>(heads.size()));
+    for (ChannelHead h : heads) {
+      a.add(new JsonArray().add(h.epoch()).add(h.seq()));
+    }
+    return new JsonObject().put("heads", a);
+  }
+
+  /** Reads a heads reply for the channels asked. */
+  public static List<ChannelHead> heads(List<String> channels, JsonObject reply) {
+    JsonArray a = reply.getJsonArray("heads");
+    List<ChannelHead> out = new ArrayList<>(a.size());
+    for (int i = 0; i < a.size() && i < channels.size(); i++) {
+      JsonArray h = a.getJsonArray(i);
+      out.add(new ChannelHead(channels.get(i), h.getLong(0), h.getLong(1)));
+    }
+    return out;
   }
 }
