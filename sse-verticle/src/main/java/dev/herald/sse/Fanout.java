@@ -179,26 +179,26 @@ final class Fanout {
   /**
    * A channel's head in the store (from {@link StoreCheck}). A feed that has seen nothing starts there;
    * one that stays behind the store for two checks in a row (so not merely an event on its way over the
-   * bus) fills from the history up to the head.
+   * bus) fills from the history up to the head. True when it fills.
    */
-  private void onHead(ChannelHead head) {
+  private boolean onHead(ChannelHead head) {
     Feed feed = feeds.get(head.channel());
     if (feed == null || !head.exists()) {
-      return;
+      return false;
     }
     FeedOrder order = feed.order;
     if (!order.known()) {
       order.seed(head.epoch(), head.seq());
-      return;
+      return false;
     }
     if (head.epoch() == order.epoch() && head.seq() <= order.last()) {
       feed.behind = null;
-      return;
+      return false;
     }
     ChannelHead before = feed.behind;
     feed.behind = head;
     if (before == null || before.epoch() != head.epoch()) {
-      return;
+      return false;
     }
     if (head.epoch() != order.epoch()) {
       LOG.info("channel {}: the store holds it in a new epoch the bus did not bring; following it", feed.channel);
@@ -210,6 +210,7 @@ final class Fanout {
     if (!feed.filling) {
       fill(feed, 0);
     }
+    return true;
   }
 
   /** True while the feed has a hole, or is behind what the store was seen to hold. */

@@ -9,7 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +31,9 @@ final class StoreCheck {
   private final HistoryClient history;
   private final long periodMs;
   private final Supplier<List<String>> channels;
-  private final Consumer<ChannelHead> onHead;
+  private final Predicate<ChannelHead> onHead;
   private final Counter checks;
+  private final Counter behind;
   private final Counter failures;
   private long timer = -1;
   private boolean running;
@@ -41,10 +42,11 @@ final class StoreCheck {
   /**
    * @param periodMs how often every channel is checked
    * @param channels the channels the fan-out consumes now
-   * @param onHead   told of each channel's head, on the fan-out's context
+   * @param onHead   told of each channel's head, on the fan-out's context; true when it fills from the
+   *                 history events the bus did not bring
    */
   StoreCheck(Vertx vertx, HistoryClient history, long periodMs, Supplier<List<String>> channels,
-             Consumer<ChannelHead> onHead, MeterRegistry registry) {
+             Predicate<ChannelHead> onHead, MeterRegistry registry) {
     this.vertx = vertx;
     this.history = history;
     this.periodMs = periodMs;
@@ -52,6 +54,9 @@ final class StoreCheck {
     this.onHead = onHead;
     this.checks = Counter.builder("herald.sse.store.checks")
         .description("Requests for the heads of the channels this node's fan-out consumes (G7)").register(registry);
+    this.behind = Counter.builder("herald.sse.store.behind")
+        .description("Times a channel's fan-out was found behind the store and filled from the history what the "
+            + "event bus had not brought (G7)").register(registry);
     this.failures = Counter.builder("herald.sse.store.check.failures")
         .description("Head checks that failed (store or replay verticle unreachable)").register(registry);
   }
@@ -98,7 +103,11 @@ final class StoreCheck {
           failing = false;
           LOG.info("fan-out store check answers again");
         }
-        ar.result().forEach(onHead);
+        for (ChannelHead head : ar.result()) {
+          if (onHead.test(head)) {
+            behind.increment();
+          }
+        }
       } else {
         failures.increment();
         if (!failing) {

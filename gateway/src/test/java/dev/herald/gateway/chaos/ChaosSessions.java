@@ -15,6 +15,11 @@ import java.util.Map;
  * (a client that died with it): the cluster must still end it with one {@code disconnect}, from the
  * survivors' purge. A <em>roaming</em> session beats through the balancer, so it lives on whatever
  * happens to one node. {@link #stopAll()} stops every session still beating.
+ *
+ * <p>With {@code persistent} (a partition test) every session is pinned and its client never gives up:
+ * through a cut it keeps beating its home node, and when a beat answers {@code 404} (its session
+ * expired while the node could not reach the store) it starts the session again — a new connect, which
+ * must get its own disconnect.
  */
 final class ChaosSessions extends ChaosVerticle {
   static final long BEAT_MS = 1_000;
@@ -24,7 +29,9 @@ final class ChaosSessions extends ChaosVerticle {
     final HeraldProcess home;
     String id;
     boolean beating;
+    boolean starting;
     long lastBeatOk;
+    int restarts;
     String problem;
 
     Client(HeraldProcess home) {
@@ -35,6 +42,7 @@ final class ChaosSessions extends ChaosVerticle {
   private final List<HeraldProcess> nodes;
   private final int perNode;
   private final Balancer balancer;
+  private final boolean persistent;
   final List<Client> pinned = new ArrayList<>();
   final List<Client> roaming = new ArrayList<>();
   final List<String> failures = new ArrayList<>();
@@ -42,9 +50,14 @@ final class ChaosSessions extends ChaosVerticle {
   private long timer = -1;
 
   ChaosSessions(List<HeraldProcess> nodes, int perNode, Balancer balancer) {
+    this(nodes, perNode, balancer, false);
+  }
+
+  ChaosSessions(List<HeraldProcess> nodes, int perNode, Balancer balancer, boolean persistent) {
     this.nodes = List.copyOf(nodes);
     this.perNode = perNode;
     this.balancer = balancer;
+    this.persistent = persistent;
   }
 
   @Override
@@ -56,9 +69,11 @@ final class ChaosSessions extends ChaosVerticle {
         Client p = new Client(node);
         pinned.add(p);
         started.add(startOn(p, node));
-        Client r = new Client(null);
-        roaming.add(r);
-        started.add(startOn(r, node));
+        if (!persistent) {
+          Client r = new Client(null);
+          roaming.add(r);
+          started.add(startOn(r, node));
+        }
       }
     }
     return Future.all(started).onSuccess(x -> timer = vertx.setPeriodic(BEAT_MS, id -> beatAll()));
@@ -80,7 +95,7 @@ final class ChaosSessions extends ChaosVerticle {
       if (c.beating) {
         c.beating = false;
         HeraldProcess node = c.home != null ? c.home : balancer.pick(null);
-        stops.add(client.post(node.httpPort, "127.0.0.1", "/v1/heartbeat/stop")
+        stops.add(client.post(node.httpPort, node.host, "/v1/heartbeat/stop")
             .putHeader("Cookie", "herald_sid=" + c.id).timeout(10_000).sendBuffer(Buffer.buffer()).andThen(ar -> {
               if (ar.failed() || ar.result().statusCode() != 204) {
                 failures.add("stop " + c.id + ": " + (ar.failed() ? ar.cause() : ar.result().statusCode()));
@@ -92,7 +107,7 @@ final class ChaosSessions extends ChaosVerticle {
   }
 
   private Future<?> startOn(Client c, HeraldProcess node) {
-    return client.post(node.httpPort, "127.0.0.1", "/v1/heartbeat/start").putHeader("Content-Type", "application/json")
+    return client.post(node.httpPort, node.host, "/v1/heartbeat/start").putHeader("Content-Type", "application/json")
         .timeout(10_000).sendBuffer(Buffer.buffer("{}")).compose(r -> {
           if (r.statusCode() != 200) {
             return Future.failedFuture("start on " + node.name + ": " + r.statusCode() + " " + r.bodyAsString());
@@ -113,10 +128,19 @@ final class ChaosSessions extends ChaosVerticle {
       if (node == null) {
         continue;
       }
-      client.post(node.httpPort, "127.0.0.1", "/v1/heartbeat").putHeader("Cookie", "herald_sid=" + c.id)
+      if (c.starting) {
+        continue;
+      }
+      client.post(node.httpPort, node.host, "/v1/heartbeat").putHeader("Cookie", "herald_sid=" + c.id)
           .timeout(2_000).sendBuffer(Buffer.buffer()).onComplete(ar -> {
             if (ar.succeeded() && ar.result().statusCode() == 204) {
               c.lastBeatOk = System.currentTimeMillis();
+            } else if (persistent) {
+              if (ar.succeeded() && ar.result().statusCode() == 404 && !c.starting) {
+                c.starting = true;
+                c.restarts++;
+                startOn(c, node).onComplete(x -> c.starting = false);
+              }
             } else if (c.home != null) {
               // A pinned client whose node is gone: it gives up, and its session must time out.
               c.beating = false;

@@ -10,15 +10,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Herald JVM started from {@code gateway/target/herald.jar} with {@link ProcessBuilder}, its output in
- * a file for diagnosis. It is stopped by its own {@link Process} handle only: {@link #kill()} (SIGKILL,
- * like {@code kill -9}), {@link #terminate()} (SIGTERM: the node drains and leaves), and a JVM shutdown
- * hook kills every one still running if a test dies first.
+ * One process of a chaos run — a Herald JVM started from {@code gateway/target/herald.jar}, or what the run
+ * needs beside it (its Redis) — started with {@link ProcessBuilder}, possibly inside a network namespace
+ * ({@link NetLab}), its output in a file for diagnosis. {@link #host} is where the test reaches it. It is
+ * stopped by its own {@link Process} handle only: {@link #kill()} (SIGKILL, like {@code kill -9}),
+ * {@link #terminate()} (SIGTERM: a node drains and leaves), and a JVM shutdown hook kills every one still
+ * running if a test dies first. (Wrappers such as {@code ip netns exec}, {@code unshare}, {@code setpriv}
+ * and {@code chroot} exec the program, so the handle's PID is the program's own.)
  */
 final class HeraldProcess {
   /** The JVM flags Hazelcast wants on JDK 17 (FACTS.md), and a small heap. */
@@ -35,13 +39,16 @@ final class HeraldProcess {
   }
 
   final String name;
+  /** The address the test reaches it at (loopback, or its address in a lab network). */
+  final String host;
   final int httpPort;
   final int hazelcastPort;
   private final Process process;
   private final Path log;
 
-  private HeraldProcess(String name, int httpPort, int hazelcastPort, Process process, Path log) {
+  private HeraldProcess(String name, String host, int httpPort, int hazelcastPort, Process process, Path log) {
     this.name = name;
+    this.host = host;
     this.httpPort = httpPort;
     this.hazelcastPort = hazelcastPort;
     this.process = process;
@@ -57,24 +64,54 @@ final class HeraldProcess {
     return jar;
   }
 
-  /** Starts {@code java <flags> -jar herald.jar <args>}, output to {@code dir/<name>.log}. */
+  /** Starts {@code java <flags> -jar herald.jar <args>} on loopback, output to {@code dir/<name>.log}. */
   static HeraldProcess start(String name, Path dir, int httpPort, int hazelcastPort, List<String> args) {
+    return launch(name, dir, java(args), null, "127.0.0.1", httpPort, hazelcastPort);
+  }
+
+  /** {@code java <flags> -jar herald.jar <args>}, with this JVM's java. */
+  static List<String> java(List<String> args) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaBinary());
     command.addAll(JVM_FLAGS);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(args);
+    return command;
+  }
+
+  static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * Starts {@code command}, output to {@code dir/<name>.log}.
+   *
+   * @param env the whole environment of the process (as a container gets it), or {@code null} to inherit
+   *            this JVM's
+   */
+  static HeraldProcess launch(String name, Path dir, List<String> command, Map<String, String> env, String host,
+                              int httpPort, int hazelcastPort) {
     Path log = dir.resolve(name + ".log");
     try {
       Files.createDirectories(dir);
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      if (env != null) {
+        b.environment().clear();
+        b.environment().putAll(env);
+      }
+      Process p = b.start();
       LIVE.add(p);
       p.onExit().thenRun(() -> LIVE.remove(p));
-      return new HeraldProcess(name, httpPort, hazelcastPort, p, log);
+      return new HeraldProcess(name, host, httpPort, hazelcastPort, p, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code http://host:port<path>}. */
+  String url(String path) {
+    return "http://" + host + ":" + httpPort + path;
   }
 
   long pid() {
@@ -139,6 +176,6 @@ final class HeraldProcess {
 
   @Override
   public String toString() {
-    return name + " (pid " + process.pid() + ", http " + httpPort + ", hazelcast " + hazelcastPort + ")";
+    return name + " (pid " + process.pid() + ", http " + host + ":" + httpPort + ", hazelcast " + hazelcastPort + ")";
   }
 }
