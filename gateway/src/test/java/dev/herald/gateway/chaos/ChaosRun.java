@@ -41,6 +41,7 @@ final class ChaosRun implements AutoCloseable {
   static final Duration PURGE = Duration.ofSeconds(1);
   static final Duration DRAIN_WINDOW = Duration.ofSeconds(3);
   static final Duration WAIT = Duration.ofSeconds(45);
+  static final Duration FORMING = Duration.ofSeconds(120);
 
   final String runId = UUID.randomUUID().toString().substring(0, 8);
   final Path dir;
@@ -94,7 +95,10 @@ final class ChaosRun implements AutoCloseable {
     }
   }
 
-  /** Waits until every node is ready and sees {@code members} members. */
+  /**
+   * Waits until every node is ready and sees {@code members} members. (Nodes that start together on a
+   * loaded machine may take a minute or more to form their cluster: up to {@link #FORMING} each.)
+   */
   void awaitCluster(int members) {
     for (HeraldProcess node : nodes) {
       awaitReady(node, members);
@@ -108,7 +112,7 @@ final class ChaosRun implements AutoCloseable {
         throw new AssertionError(node + " exited:\n" + node.logTail(40));
       }
       return status(node, "/health/ready") == 200 && members(node) == members;
-    }, node + " ready in a cluster of " + members);
+    }, node + " ready in a cluster of " + members, FORMING);
   }
 
   void startBalancer() {
@@ -118,12 +122,21 @@ final class ChaosRun implements AutoCloseable {
 
   /** Observers, sessions, subscribers and publishers, in that order. */
   void startWorkload() {
+    startWorkload(ChaosSessions.Mode.MIXED, ChaosPublisher.PAUSE_MS);
+  }
+
+  /**
+   * Two observers (on the first two nodes), sessions ({@code sessions} mode), hopping subscribers and a
+   * publisher per node (the first {@value #NODES}) that retries elsewhere, an event every {@code pauseMs},
+   * in that order.
+   */
+  void startWorkload(ChaosSessions.Mode sessionsMode, long pauseMs) {
     for (int i = 0; i < 2; i++) {
       ChaosObserver o = new ChaosObserver(nodes.get(i));
       observers.add(o);
       await(vertx.deployVerticle(o));
     }
-    sessions = new ChaosSessions(nodes, SESSIONS_PER_NODE, balancer);
+    sessions = new ChaosSessions(nodes, SESSIONS_PER_NODE, balancer, sessionsMode);
     await(vertx.deployVerticle(sessions));
     for (int i = 0; i < SUBSCRIBERS; i++) {
       List<String> follows = List.of(CHANNELS.get(i % CHANNELS.size()), CHANNELS.get((i + 1) % CHANNELS.size()));
@@ -132,7 +145,7 @@ final class ChaosRun implements AutoCloseable {
       await(vertx.deployVerticle(s));
     }
     for (int i = 0; i < NODES; i++) {
-      ChaosPublisher p = new ChaosPublisher(i, nodes.get(i), CHANNELS, balancer, runId);
+      ChaosPublisher p = new ChaosPublisher(i, nodes.get(i), CHANNELS, balancer, runId, false, pauseMs);
       publishers.add(p);
       await(vertx.deployVerticle(p));
     }
@@ -150,7 +163,7 @@ final class ChaosRun implements AutoCloseable {
       observers.add(o);
       await(vertx.deployVerticle(o));
     }
-    sessions = new ChaosSessions(nodes, sessionsPerNode, balancer, true);
+    sessions = new ChaosSessions(nodes, sessionsPerNode, balancer, ChaosSessions.Mode.PERSISTENT);
     await(vertx.deployVerticle(sessions));
     int n = 0;
     for (HeraldProcess node : nodes) {
@@ -303,10 +316,15 @@ final class ChaosRun implements AutoCloseable {
 
   /** Polls every 50 ms until {@code check} holds, failing after {@link #WAIT}. */
   static void waitUntil(BooleanSupplier check, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    waitUntil(check, what, WAIT);
+  }
+
+  /** Polls every 50 ms until {@code check} holds, failing after {@code within}. */
+  static void waitUntil(BooleanSupplier check, String what, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
     while (!check.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
+        throw new AssertionError("timed out after " + within.toSeconds() + " s waiting for " + what);
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }

@@ -16,13 +16,17 @@ import java.util.Map;
  * survivors' purge. A <em>roaming</em> session beats through the balancer, so it lives on whatever
  * happens to one node. {@link #stopAll()} stops every session still beating.
  *
- * <p>With {@code persistent} (a partition test) every session is pinned and its client never gives up:
+ * <p>{@link Mode#PERSISTENT} (a partition test): every session is pinned and its client never gives up:
  * through a cut it keeps beating its home node, and when a beat answers {@code 404} (its session
  * expired while the node could not reach the store) it starts the session again — a new connect, which
- * must get its own disconnect.
+ * must get its own disconnect. {@link Mode#ROAMING} (pods scaling): every session roams, like browsers
+ * behind a Kubernetes Service.
  */
 final class ChaosSessions extends ChaosVerticle {
   static final long BEAT_MS = 1_000;
+
+  /** Which clients: pinned and roaming ones, pinned ones that never give up, or roaming ones only. */
+  enum Mode { MIXED, PERSISTENT, ROAMING }
 
   /** One session and what its client saw. */
   static final class Client {
@@ -43,21 +47,19 @@ final class ChaosSessions extends ChaosVerticle {
   private final int perNode;
   private final Balancer balancer;
   private final boolean persistent;
+  private final Mode mode;
   final List<Client> pinned = new ArrayList<>();
   final List<Client> roaming = new ArrayList<>();
   final List<String> failures = new ArrayList<>();
   private WebClient client;
   private long timer = -1;
 
-  ChaosSessions(List<HeraldProcess> nodes, int perNode, Balancer balancer) {
-    this(nodes, perNode, balancer, false);
-  }
-
-  ChaosSessions(List<HeraldProcess> nodes, int perNode, Balancer balancer, boolean persistent) {
+  ChaosSessions(List<HeraldProcess> nodes, int perNode, Balancer balancer, Mode mode) {
     this.nodes = List.copyOf(nodes);
     this.perNode = perNode;
     this.balancer = balancer;
-    this.persistent = persistent;
+    this.mode = mode;
+    this.persistent = mode == Mode.PERSISTENT;
   }
 
   @Override
@@ -66,10 +68,12 @@ final class ChaosSessions extends ChaosVerticle {
     List<Future<?>> started = new ArrayList<>();
     for (HeraldProcess node : nodes) {
       for (int i = 0; i < perNode; i++) {
-        Client p = new Client(node);
-        pinned.add(p);
-        started.add(startOn(p, node));
-        if (!persistent) {
+        if (mode != Mode.ROAMING) {
+          Client p = new Client(node);
+          pinned.add(p);
+          started.add(startOn(p, node));
+        }
+        if (mode != Mode.PERSISTENT) {
           Client r = new Client(null);
           roaming.add(r);
           started.add(startOn(r, node));

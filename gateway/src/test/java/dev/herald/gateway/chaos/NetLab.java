@@ -54,8 +54,14 @@ final class NetLab implements AutoCloseable {
     this.prefix = prefix;
   }
 
-  /** Null when this machine can run a lab (root, {@code ip}), else why not. */
+  /**
+   * Null when this machine can run a lab (root, {@code ip}) and it is not turned off
+   * ({@code -Dherald.netns=off}), else why not.
+   */
   static String unavailable() {
+    if ("off".equals(System.getProperty("herald.netns"))) {
+      return "turned off (-Dherald.netns=off)";
+    }
     if (!"root".equals(System.getProperty("user.name"))) {
       return "network namespaces need root (running as " + System.getProperty("user.name") + ")";
     }
