@@ -53,6 +53,8 @@ final class ChaosRun implements AutoCloseable {
   final Map<String, Object> figures = new LinkedHashMap<>();
   RedisServer redis;
   Balancer balancer;
+  /** Every channel's history as {@link #settleAndCheck} read it. */
+  Map<String, List<JsonObject>> settled;
   ChaosSessions sessions;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -183,6 +185,24 @@ final class ChaosRun implements AutoCloseable {
       publishers.add(p);
       await(vertx.deployVerticle(p));
     }
+  }
+
+  /**
+   * The end of a run, publishers stopped: reads every channel's history from the first node, waits until
+   * every subscriber holds all of it, stops the subscribers, stops the sessions and waits for their
+   * disconnects, then runs {@code check} over every client's record; its figures join the run's.
+   */
+  HistoryCheck.Report settleAndCheck(HistoryCheck check) {
+    Map<String, List<JsonObject>> history = histories(nodes.get(0));
+    Map<String, Integer> sizes = new java.util.HashMap<>();
+    history.forEach((ch, events) -> sizes.put(ch, events.size()));
+    awaitSubscribersCaughtUp(sizes);
+    stopSubscribers();
+    stopSessionsAndAwaitDisconnects();
+    settled = history;
+    HistoryCheck.Report report = check.check(history, attempts(), subscribers, observers);
+    figures.putAll(report.figures);
+    return report;
   }
 
   /** Stops every subscriber (each closes its stream). */

@@ -116,15 +116,27 @@ final class HistoryCheck {
       stored.put(e.getKey(), d);
       events += e.getValue().size();
     }
+    // One event per (channel, data): a publish retried with its idempotency key is one event, acknowledged
+    // when any of its attempts was; its time is its first attempt's.
     Map<String, ChaosPublisher.Attempt> byData = new HashMap<>();
-    int acked = 0;
+    Map<String, ChaosPublisher.Attempt> ack = new HashMap<>();
+    Map<String, ChaosPublisher.Attempt> last = new HashMap<>();
+    for (ChaosPublisher.Attempt a : attempts) {
+      String event = a.channel() + " " + a.data();
+      byData.putIfAbsent(event, a);
+      last.put(event, a);
+      if (a.acknowledged()) {
+        ack.putIfAbsent(event, a);
+      }
+    }
     int refused = 0;
     int unanswered = 0;
-    for (ChaosPublisher.Attempt a : attempts) {
+    for (Map.Entry<String, ChaosPublisher.Attempt> e : last.entrySet()) {
+      ChaosPublisher.Attempt a = ack.getOrDefault(e.getKey(), e.getValue());
       boolean isStored = stored.getOrDefault(a.channel(), Set.of()).contains(a.data());
       if (a.acknowledged()) {
-        acked++;
-        byData.putIfAbsent(a.channel() + " " + a.data(), a);
+        byData.put(e.getKey(), new ChaosPublisher.Attempt(a.publisher(), a.k(), a.channel(), a.node(),
+            byData.get(e.getKey()).sentAt(), a.answeredAt(), a.status(), a.id(), a.detail()));
         if (!ids.getOrDefault(a.channel(), Set.of()).contains(a.id())) {
           report.violation("acknowledged-not-stored", a.toString());
         }
@@ -137,10 +149,8 @@ final class HistoryCheck {
           report.violation("refused-but-stored", a.toString());
         }
       }
-      // A publish retried with its idempotency key may be answered late for the first attempt: the event's
-      // time is its first attempt's.
-      byData.putIfAbsent(a.channel() + " " + a.data(), a);
     }
+    int acked = ack.size();
     report.figures.put("publish attempts", attempts.size());
     report.figures.put("acknowledged", acked);
     report.figures.put("refused (an answer other than success)", refused);

@@ -230,15 +230,28 @@ final class NetLab implements AutoCloseable {
 
   /** Runs a short command; its output, or a failure with it when {@code strict} and it did not exit 0. */
   static String run(List<String> cmd, boolean strict) {
+    return run(null, cmd, strict);
+  }
+
+  /**
+   * Runs a short command in {@code dir} (null: this JVM's); its standard output, or, when {@code strict}
+   * and it did not exit 0 within two minutes, a failure with its output and errors (its errors are not returned).
+   */
+  static String run(Path dir, List<String> cmd, boolean strict) {
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      ProcessBuilder b = new ProcessBuilder(cmd);
+      if (dir != null) {
+        b.directory(dir.toFile());
+      }
+      Process p = b.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", cmd) + ": no exit within 30 s");
+        throw new IllegalStateException(String.join(" ", cmd) + ": no exit within 120 s");
       }
       if (strict && p.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + out.trim());
+        throw new IllegalStateException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + (out + err).trim());
       }
       return out;
     } catch (IOException e) {
@@ -247,5 +260,11 @@ final class NetLab implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Skips the calling test class when {@link #unavailable()} says so. */
+  static void assumeAvailable(String what) {
+    String why = unavailable();
+    org.junit.jupiter.api.Assumptions.assumeTrue(why == null, () -> what + " skipped: " + why);
   }
 }

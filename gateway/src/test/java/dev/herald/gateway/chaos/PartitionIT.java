@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.gateway.chaos.HistoryCheck.Window;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,8 +37,7 @@ class PartitionIT {
 
   @BeforeAll
   static void needsALab() {
-    String why = NetLab.unavailable();
-    Assumptions.assumeTrue(why == null, () -> "partition tests skipped: " + why);
+    NetLab.assumeAvailable("partition tests");
   }
 
   @Test
@@ -118,17 +114,10 @@ class PartitionIT {
     return run.nodes.stream().allMatch(node -> run.members(node) == n);
   }
 
-  /** Catches up the subscribers, stops the sessions, waits for their disconnects, and runs the history check. */
+  /** Settles the run and checks its history against G7's bound; the measured partition lag is a figure. */
   static HistoryCheck.Report check(ChaosRun run, List<Window> windows) {
-    Map<String, List<JsonObject>> history = run.histories(run.nodes.get(0));
-    Map<String, Integer> sizes = new java.util.HashMap<>();
-    history.forEach((ch, events) -> sizes.put(ch, events.size()));
-    run.awaitSubscribersCaughtUp(sizes);
-    run.stopSubscribers();
-    run.stopSessionsAndAwaitDisconnects();
     HistoryCheck check = new HistoryCheck(PARTITION_LAG.toMillis(), windows);
-    HistoryCheck.Report report = check.check(history, run.attempts(), run.subscribers, run.observers);
-    run.figures.putAll(report.figures);
+    HistoryCheck.Report report = run.settleAndCheck(check);
     long worst = windows.stream().mapToLong(check::worstIn).max().orElse(0);
     run.figures.put("partition lag measured (worst lateness in the cut windows, ms)", worst);
     assertEquals(List.of(), run.sessions.failures, "sessions stopped cleanly");

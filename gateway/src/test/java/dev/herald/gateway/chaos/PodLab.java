@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Pods of a rendered overlay, started as the kubelet would start them, in a {@link NetLab}: one pod
@@ -178,13 +177,13 @@ final class PodLab {
   private JsonObject podEnv(String pod, String ip, Boolean serviceLinks) {
     Path check = root.resolve("deploy/check");
     if (!Files.isDirectory(check.resolve("node_modules"))) {
-      run(check, List.of("npm", "ci", "--silent", "--prefer-offline", "--no-audit", "--no-fund"));
+      NetLab.run(check, List.of("npm", "ci", "--silent", "--prefer-offline", "--no-audit", "--no-fund"), true);
     }
     List<String> cmd = new ArrayList<>(List.of("node", "pod-env.mjs", "--overlay", overlay, "--pod", pod, "--ip", ip));
     if (serviceLinks != null) {
       cmd.addAll(List.of("--service-links", serviceLinks ? "on" : "off"));
     }
-    return new JsonObject(run(check, cmd));
+    return new JsonObject(NetLab.run(check, cmd, true));
   }
 
   /** The environment as the kubelet computed it, in order. */
@@ -218,22 +217,6 @@ final class PodLab {
       return "256m";
     }
     return quantity.replace("Mi", "m").replace("Gi", "g").replace("Ki", "k");
-  }
-
-  private static String run(Path dir, List<String> cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " failed in " + dir + ": " + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void write(Path file, String text) {

@@ -3,17 +3,14 @@ package dev.herald.gateway.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,8 +37,7 @@ class PodSimulationIT {
 
   @BeforeAll
   static void needsALab() {
-    String why = NetLab.unavailable();
-    Assumptions.assumeTrue(why == null, () -> "pod simulation skipped: " + why);
+    NetLab.assumeAvailable("pod simulation");
   }
 
   @Test
@@ -90,17 +86,9 @@ class PodSimulationIT {
       run.runFor(Duration.ofSeconds(3));
       run.stopPublishers();
 
-      Map<String, List<JsonObject>> history = run.histories(run.nodes.get(0));
-      Map<String, Integer> sizes = new HashMap<>();
-      history.forEach((ch, events) -> sizes.put(ch, events.size()));
-      run.awaitSubscribersCaughtUp(sizes);
+      HistoryCheck.Report report = run.settleAndCheck(new HistoryCheck(0, List.of()));
       int failedReconnects = run.subscribers.stream().mapToInt(s -> s.failures.size()).sum();
       int serverEnds = run.subscribers.stream().mapToInt(s -> s.serverEnds).sum();
-      run.stopSubscribers();
-      run.stopSessionsAndAwaitDisconnects();
-      HistoryCheck.Report report = new HistoryCheck(0, List.of()).check(history, run.attempts(), run.subscribers,
-          run.observers);
-      run.figures.putAll(report.figures);
       run.figures.put("streams ended by a draining pod, then resumed elsewhere", serverEnds);
       run.figures.put("failed reconnects", failedReconnects);
       List<String> notReady = run.balancer.notReadyAnswers(Set.of(run.nodes.get(0), run.nodes.get(1)));
