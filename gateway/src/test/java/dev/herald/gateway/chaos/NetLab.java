@@ -74,9 +74,54 @@ final class NetLab implements AutoCloseable {
 
   static NetLab create() {
     String tag = System.getProperty("herald.netns.tag", "hn");
+    if (LABS.get() == 0) {
+      sweep(tag);
+    }
     NetLab lab = new NetLab(tag + ProcessHandle.current().pid() + "x" + LABS.incrementAndGet());
     OPEN.add(lab);
     return lab;
+  }
+
+  /**
+   * Removes what labs of test JVMs that no longer run left behind (one killed before its clean-up ran):
+   * namespaces and links whose names carry {@code tag} and a PID that is gone. Anything of a running
+   * process, or not named this way, is left alone.
+   */
+  private static void sweep(String tag) {
+    Pattern ours = Pattern.compile("^" + Pattern.quote(tag) + "(\\d+)x\\d+");
+    for (String line : run(List.of("ip", "netns", "list"), false).split("\n")) {
+      String ns = line.split(" ")[0].trim();
+      if (gone(ours, ns)) {
+        removeNamespace(ns);
+      }
+    }
+    for (String line : run(List.of("ip", "-o", "link"), false).split("\n")) {
+      String[] parts = line.split(":\\s+", 3);
+      if (parts.length > 1) {
+        String link = parts[1].split("@")[0];
+        if (gone(ours, link)) {
+          quietly("link", "del", link);
+        }
+      }
+    }
+  }
+
+  /** Deletes a namespace and its {@code /etc/netns} files. */
+  private static void removeNamespace(String ns) {
+    quietly("netns", "del", ns);
+    Path dir = Path.of("/etc/netns", ns);
+    try {
+      Files.deleteIfExists(dir.resolve("hosts"));
+      Files.deleteIfExists(dir.resolve("resolv.conf"));
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // best effort: what is left is swept by the next lab
+    }
+  }
+
+  private static boolean gone(Pattern ours, String name) {
+    Matcher m = ours.matcher(name);
+    return m.find() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true);
   }
 
   String prefix() {
@@ -169,17 +214,7 @@ final class NetLab implements AutoCloseable {
     }
     closed = true;
     OPEN.remove(this);
-    for (String ns : namespaces) {
-      quietly("netns", "del", ns);
-      Path dir = Path.of("/etc/netns", ns);
-      try {
-        Files.deleteIfExists(dir.resolve("hosts"));
-        Files.deleteIfExists(dir.resolve("resolv.conf"));
-        Files.deleteIfExists(dir);
-      } catch (IOException e) {
-        // best effort
-      }
-    }
+    namespaces.forEach(NetLab::removeNamespace);
     for (String v : veths) {
       quietly("link", "del", v);
     }
