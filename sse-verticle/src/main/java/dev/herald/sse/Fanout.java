@@ -177,30 +177,31 @@ final class Fanout {
   }
 
   /**
-   * A channel's head in the store (from {@link StoreCheck}). A feed that has seen nothing starts there;
-   * one that stays behind the store for two checks in a row (so not merely an event on its way over the
-   * bus) fills from the history up to the head. True when it fills.
+   * A channel's head in the store (from {@link StoreCheck}). The first one a new feed gets is its hint
+   * ({@link FeedOrder#hint}). A feed that stays behind the store for two checks in a row (so not merely
+   * an event on its way over the bus) fills from the history up to the head. True when it fills.
    */
   private boolean onHead(ChannelHead head) {
     Feed feed = feeds.get(head.channel());
-    if (feed == null || !head.exists()) {
+    if (feed == null) {
       return false;
     }
     FeedOrder order = feed.order;
-    if (!order.known()) {
-      order.seed(head.epoch(), head.seq());
+    if (!order.known() && !order.hinted()) {
+      order.hint(head.epoch(), head.seq());
       return false;
     }
-    if (head.epoch() == order.epoch() && head.seq() <= order.last()) {
-      feed.behind = null;
-      return false;
-    }
+    boolean behind = order.known()
+        ? head.exists() && (head.epoch() != order.epoch() || head.seq() > order.last())
+        : order.afterHint(head.epoch(), head.seq());
     ChannelHead before = feed.behind;
-    feed.behind = head;
-    if (before == null || before.epoch() != head.epoch()) {
+    feed.behind = behind ? head : null;
+    if (!behind || before == null || before.epoch() != head.epoch()) {
       return false;
     }
-    if (head.epoch() != order.epoch()) {
+    if (!order.known()) {
+      order.startAfterHint(head.epoch());
+    } else if (head.epoch() != order.epoch()) {
       LOG.info("channel {}: the store holds it in a new epoch the bus did not bring; following it", feed.channel);
       order.restart(head.epoch(), e -> dispatch(feed, e));
     }

@@ -10,8 +10,9 @@ import java.util.function.Consumer;
  * Keeps one channel's fan-out in order on this node. Event-bus messages from different publishing
  * nodes may arrive out of order or twice; this remembers the last sequence number delivered in the
  * current epoch, drops what it already delivered, holds what comes after a hole, and takes the missing
- * events from the history ({@link #fill}) before going on. The store's head of the channel
- * ({@link StoreCheck}) seeds a feed that has seen nothing yet, and shows events the bus never brought.
+ * events from the history ({@link #fill}) before going on. The store's head of the channel when the
+ * feed began ({@link #hint}, from {@link StoreCheck}) tells a feed that has seen nothing yet whether its
+ * first event is the first one published since: events the bus did not bring are filled then too.
  * Pure state, used on the fan-out's context.
  */
 final class FeedOrder {
@@ -20,6 +21,9 @@ final class FeedOrder {
 
   private final String channel;
   private boolean known;
+  private boolean hinted;
+  private long hintEpoch;
+  private long hintSeq;
   private long epoch;
   private long last;
   private long lastTimeSec;
@@ -32,8 +36,12 @@ final class FeedOrder {
   /** Takes one event from the bus and passes on, in order, every event that can be delivered now. */
   void offer(StoredEvent e, Consumer<StoredEvent> out) {
     if (!known) {
-      adopt(e, out);
-      return;
+      if (!hinted || !afterHint(e.epoch(), e.seq() - 1)) {
+        adopt(e, out);
+        return;
+      }
+      // Events were published since the feed began that the bus did not bring first: fill them.
+      startAfterHint(e.epoch());
     }
     if (e.epoch() != epoch) {
       // The channel was created anew: what is held belongs to the old epoch and can no longer be filled.
@@ -94,7 +102,7 @@ final class FeedOrder {
     return page.more() && !page.events().isEmpty();
   }
 
-  /** True once the feed knows where the channel stands (from its first event, or {@link #seed}). */
+  /** True once the feed knows where the channel stands (from its first event, or after its hint). */
   boolean known() {
     return known;
   }
@@ -110,16 +118,37 @@ final class FeedOrder {
   }
 
   /**
-   * Takes the store's head of the channel as the starting point of a feed that has seen no event yet:
-   * what comes after it is this feed's to deliver, filled from the history when the bus does not bring it.
+   * Where the channel stood in the store when the feed began (epoch 0: it did not exist), read once. Every
+   * event after it was published since the feed's consumer was registered, so it is this feed's to
+   * deliver; what came before is its streams' replay. (Never a starting point on its own: a stream that
+   * replayed before the store was read would miss what lies between.)
    */
-  void seed(long headEpoch, long headSeq) {
-    if (!known) {
-      known = true;
-      epoch = headEpoch;
-      last = headSeq;
-      lastTimeSec = 0;
+  void hint(long headEpoch, long headSeq) {
+    if (!known && !hinted) {
+      hinted = true;
+      hintEpoch = headEpoch;
+      hintSeq = headSeq;
     }
+  }
+
+  boolean hinted() {
+    return hinted;
+  }
+
+  /** True when the store's {@code (headEpoch, headSeq)} holds an event published after the hint. */
+  boolean afterHint(long headEpoch, long headSeq) {
+    return headEpoch != 0 && (headEpoch != hintEpoch ? headSeq >= 1 : headSeq > hintSeq);
+  }
+
+  /**
+   * Makes a feed that has seen nothing know where it stands: right after the hint in epoch {@code e} (its
+   * start when the channel was created anew since), so that everything since is filled and delivered.
+   */
+  void startAfterHint(long e) {
+    known = true;
+    epoch = e;
+    last = e == hintEpoch ? hintSeq : 0;
+    lastTimeSec = 0;
   }
 
   /**

@@ -94,15 +94,32 @@ class FeedOrderTest {
   }
 
   @Test
-  void aSeedIsWhereAFeedThatSawNothingStarts() {
-    order.seed(3, 10);
-    assertTrue(order.known());
-    offer(3, 10);
+  void aFirstEventRightAfterTheHintIsAdopted() {
+    order.hint(3, 10);
+    offer(3, 11);
     offer(3, 12);
-    assertTrue(order.hasHole(), "11 is missing after the seed");
+    assertEquals(List.of(3011L, 3012L), out);
+    assertFalse(order.hasHole());
+  }
+
+  @Test
+  void eventsSinceTheHintThatTheBusDidNotBringAreFilled() {
+    order.hint(3, 10);
+    offer(3, 13);
+    assertTrue(order.hasHole(), "11 and 12 were published since the feed began: they are this feed's");
     assertEquals(Cursor.single("c", 3, 10, 0), order.fillAfter());
-    order.seed(3, 50);
-    assertEquals(10, order.last(), "a seed never moves a feed that knows where it is");
+    order.hint(3, 50);
+    assertEquals(10, order.last(), "a hint is read once");
+  }
+
+  @Test
+  void aChannelCreatedSinceTheHintIsFilledFromItsStart() {
+    order.hint(0, 0);
+    offer(4, 2);
+    assertTrue(order.hasHole(), "seq 1 of the channel created since is missing");
+    assertEquals(Cursor.single("c", 4, 0, 0), order.fillAfter());
+    assertTrue(order.afterHint(4, 1));
+    assertFalse(order.afterHint(0, 0));
   }
 
   @Test
