@@ -123,9 +123,16 @@ class PodSimulationIT {
     assertTrue(!withImage || pods.get(2).fromImage());
   }
 
-  /** Takes a pod out of the Service and the headless answer, sends SIGTERM, and waits for it to exit 0. */
+  /**
+   * Once streams are open on it, takes a pod out of the Service and the headless answer, sends SIGTERM,
+   * and waits for it to exit 0.
+   */
   private static void scaleDown(ChaosRun run, PodLab pods, PodLab.Pod pod) {
+    // Streams must be open on the pod that goes: wait for the hopping subscribers to put two there.
+    ChaosRun.waitUntil(() -> run.subscribersOn(pod.process()) >= 2, "two subscribers on " + pod.name());
     run.balancer.remove(pod.process());
+    run.figures.put("scale down: streams open on " + pod.name() + " when it got SIGTERM",
+        run.subscribersOn(pod.process()));
     pods.remove(pod);
     long at = System.currentTimeMillis();
     pod.process().terminate();
