@@ -11,8 +11,20 @@
 #      and any extra arguments; waits for GET /health/live and /health/ready to answer, prints them,
 #      then sends SIGTERM to that process (by its PID) and reports how it exited.
 #
+# With --run it does what a container runtime does for a pod, no more: it runs the entrypoint in the
+# image (read-only root, tmpfs /tmp, the image's environment plus the pod's) with the program's own PID
+# (every step execs the next) and no probes; gateway's PodSimulationIT starts a pod that way inside a
+# network namespace (`ip netns exec NS deploy/image/try-image.sh --run ...`, whose /etc/hosts is the
+# namespace's).
+#
 # Usage (as root: chroot, mount and unshare need it):
 #   deploy/image/try-image.sh [--image FILE] [--port N] [-e KEY=VALUE]... [-- HERALD_ARGS...]
+#   deploy/image/try-image.sh --run [--image FILE] [--rootfs DIR] [--user UID:GID] [--tmp-size SIZE]
+#                             [--env-file FILE] [-e KEY=VALUE]... [-- HERALD_ARGS...]
+#   --rootfs DIR     unpack the image there once and reuse it (default: a temporary directory)
+#   --user UID:GID   run as this user instead of the image's (a pod's runAsUser:runAsGroup)
+#   --tmp-size SIZE  size of the tmpfs on /tmp (a pod's emptyDir sizeLimit; default 64m)
+#   --env-file FILE  KEY=VALUE lines added to the environment after the image's (a pod's variables)
 # Example: deploy/image/try-image.sh -e JAVA_TOOL_OPTIONS='-XX:MaxRAMPercentage=60'
 set -euo pipefail
 
@@ -20,11 +32,21 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 IMAGE_TAR="$ROOT/target/herald-image.tar"
 PORT=""
 EXTRA_ENV=()
+RUN=""
+ROOTFS=""
+RUN_AS=""
+TMP_SIZE="64m"
 while [ $# -gt 0 ]; do
   case "$1" in
     --image) IMAGE_TAR="$2"; shift 2 ;;
     --port) PORT="$2"; shift 2 ;;
     -e) EXTRA_ENV+=("$2"); shift 2 ;;
+    --run) RUN=1; shift ;;
+    --rootfs) ROOTFS="$2"; shift 2 ;;
+    --user) RUN_AS="$2"; shift 2 ;;
+    --tmp-size) TMP_SIZE="$2"; shift 2 ;;
+    --env-file) while IFS= read -r line || [ -n "$line" ]; do [ -n "$line" ] && EXTRA_ENV+=("$line"); done < "$2"
+                shift 2 ;;
     --) shift; break ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "try-image: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -48,8 +70,9 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+[ -n "$ROOTFS" ] || ROOTFS="$WORK/rootfs"
 
-mkdir -p "$WORK/image" "$WORK/rootfs"
+mkdir -p "$WORK/image"
 tar -xf "$IMAGE_TAR" -C "$WORK/image"
 # manifest.json names the config and the layers, in order.
 python3 - "$WORK/image" > "$WORK/spec" <<'EOF'
@@ -73,13 +96,17 @@ WORKDIR="$(sed -n 's/^WORKDIR=//p' "$WORK/spec")"
 mapfile -t IMAGE_ENV < <(sed -n 's/^ENV=//p' "$WORK/spec")
 mapfile -t ENTRY < <(sed -n 's/^ENTRY=//p' "$WORK/spec")
 mapfile -t CMD < <(sed -n 's/^CMD=//p' "$WORK/spec")
-while IFS= read -r layer; do
-  tar -xf "$layer" -C "$WORK/rootfs" 2>/dev/null
-done < <(sed -n 's/^LAYER=//p' "$WORK/spec")
+if [ ! -e "$ROOTFS/.unpacked" ]; then
+  mkdir -p "$ROOTFS"
+  while IFS= read -r layer; do
+    tar -xf "$layer" -C "$ROOTFS" 2>/dev/null
+  done < <(sed -n 's/^LAYER=//p' "$WORK/spec")
+  mkdir -p "$ROOTFS/proc" "$ROOTFS/tmp" "$ROOTFS/etc"
+  touch "$ROOTFS/etc/hosts" "$ROOTFS/etc/resolv.conf" "$ROOTFS/.unpacked"
+fi
+[ -n "$RUN_AS" ] && USER_SPEC="$RUN_AS"
 case "$USER_SPEC" in *:*) ;; *) USER_SPEC="$USER_SPEC:$USER_SPEC" ;; esac
-echo "try-image: $(basename "$IMAGE_TAR"): user $USER_SPEC, workdir $WORKDIR, entrypoint ${ENTRY[*]} ${CMD[*]}"
-mkdir -p "$WORK/rootfs/proc" "$WORK/rootfs/tmp" "$WORK/rootfs/etc"
-touch "$WORK/rootfs/etc/hosts" "$WORK/rootfs/etc/resolv.conf"
+[ -n "$RUN" ] || echo "try-image: $(basename "$IMAGE_TAR"): user $USER_SPEC, workdir $WORKDIR, entrypoint ${ENTRY[*]} ${CMD[*]}"
 
 # chroot does not search PATH inside the image: find the entrypoint's program on the image's PATH.
 PROGRAM=""
@@ -88,7 +115,7 @@ case "${ENTRY[0]}" in
   /*) PROGRAM="${ENTRY[0]}" ;;
   *) IFS=: read -ra dirs <<< "${image_path:-/usr/bin:/bin}"
      for dir in "${dirs[@]}"; do
-       if [ -x "$WORK/rootfs$dir/${ENTRY[0]}" ]; then PROGRAM="$dir/${ENTRY[0]}"; break; fi
+       if [ -x "$ROOTFS$dir/${ENTRY[0]}" ]; then PROGRAM="$dir/${ENTRY[0]}"; break; fi
      done ;;
 esac
 [ -n "$PROGRAM" ] || { echo "try-image: ${ENTRY[0]} is not on the image's PATH ($image_path)" >&2; exit 1; }
@@ -97,14 +124,21 @@ esac
 # a plain command (not a function), its PID is the program's: unshare, sh, env and chroot each exec
 # the next.
 IN_IMAGE=(unshare --mount --propagation private sh -c '
-    r="$1"; shift
+    r="$1"; size="$2"; shift 2
     mount --bind "$r" "$r" && mount -o remount,bind,ro "$r" &&
-    mount -t tmpfs -o mode=1777,size=64m tmpfs "$r/tmp" &&
+    mount -t tmpfs -o mode=1777,size="$size" tmpfs "$r/tmp" &&
     mount -t proc proc "$r/proc" &&
     mount --bind /etc/hosts "$r/etc/hosts" && mount --bind /etc/resolv.conf "$r/etc/resolv.conf" &&
-    exec "$@"' sh "$WORK/rootfs"
+    exec "$@"' sh "$ROOTFS" "$TMP_SIZE"
   env -i "${IMAGE_ENV[@]}" "${EXTRA_ENV[@]}"
-  chroot --userspec="$USER_SPEC" "$WORK/rootfs" "$PROGRAM")
+  chroot --userspec="$USER_SPEC" "$ROOTFS" "$PROGRAM")
+
+if [ -n "$RUN" ]; then
+  # What is left in the work directory is the unpacked tarball: gone before the program starts.
+  rm -rf "$WORK"
+  trap - EXIT
+  exec "${IN_IMAGE[@]}" "${ENTRY[@]:1}" "${CMD[@]}" "$@"
+fi
 
 echo "try-image: $PROGRAM -version in the image"
 "${IN_IMAGE[@]}" -version

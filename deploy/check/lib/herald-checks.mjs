@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { checkValue, parseDuration } from "./herald-config.mjs";
+import { expand } from "./kubelet.mjs";
 import { idText, splitImage } from "./kustomize.mjs";
 
 export const APP = "herald";
@@ -444,10 +445,8 @@ export function readEnv(container, owner) {
   for (const e of container.env ?? []) {
     const entry = {};
     if (e.value !== undefined) {
-      entry.value = String(e.value).replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (all, name) => {
-        const ref = env.get(name);
-        return ref?.value !== undefined ? ref.value : all;
-      });
+      const known = new Map([...env].filter(([, v]) => v.value !== undefined).map(([k, v]) => [k, v.value]));
+      entry.value = expand(e.value, known);
     } else if (e.valueFrom?.fieldRef) {
       entry.fieldRef = e.valueFrom.fieldRef.fieldPath;
       if (entry.fieldRef === "metadata.namespace") {

@@ -137,7 +137,7 @@ public final class HeraldNode {
         ? new StreamKeepAlive(presence, config.heartbeat().beatDelay()) : null;
     SseVerticle sse = config.runs(Role.SSE)
         ? new SseVerticle(config.sse(), new SseAddresses(prefix), history, nodeId, metrics,
-            keepAlive)
+            keepAlive, vertx.isClustered() ? config.cluster().storeCheckMs() : 0)
         : null;
     nodeStreams = sse == null ? null : sse.streams();
     List<String> roles = config.roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().toList();

@@ -130,6 +130,27 @@ class TwoNodeClusterTest {
   }
 
   @Test
+  void requestsGoToTheNodesOwnVerticleFirst() {
+    // Round robin would store about half of A's publishes through B's replay verticle (a network hop each,
+    // and while B is cut off but not yet noticed, a publish that waits out its timeout).
+    ClusterNodes.Node a = cluster.get(0);
+    ClusterNodes.Node b = cluster.get(1);
+    double onA = published(a);
+    double onB = published(b);
+    for (int i = 0; i < 20; i++) {
+      Reply r = a.api().post("/v1/channels/local-first/events", "{\"data\": " + i + "}", "Content-Type",
+          "application/json");
+      assertEquals(201, r.statusCode(), r::bodyAsString);
+    }
+    assertEquals(onA + 20, published(a), "node A's replay verticle stored all 20");
+    assertEquals(onB, published(b), "node B's stored none of them");
+  }
+
+  private static double published(ClusterNodes.Node n) {
+    return n.node().metrics().get("herald.events.published").counter().count();
+  }
+
+  @Test
   void aDrainingNodeSendsItsStreamsElsewhereAndTheOthersStayReady() {
     ClusterNodes.Node c = cluster.add();
     List<SseTestClient> streams = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.herald.heartbeat;
 
+import dev.herald.bus.BusRequests;
 import dev.herald.heartbeat.api.BeatReply;
 import dev.herald.heartbeat.api.BeatRequest;
 import dev.herald.heartbeat.api.ListRequest;
@@ -15,6 +16,7 @@ import dev.herald.heartbeat.api.StartRequest;
 import dev.herald.heartbeat.api.StartResult;
 import dev.herald.heartbeat.api.StopReply;
 import dev.herald.heartbeat.api.StopRequest;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>Failures reply with a {@code ReplyException} whose code is one of {@link PresenceFailure}: 400
  * for a malformed message, 404 for a session that is not connected, 413 for meta over 4 KiB, 429 when a
  * start's {@code client} holds its {@code maxPerClient} sessions already ({@link ClientLedger}), 503 when
- * the store fails or {@code heartbeat.maxSessions} is reached; the message names the problem.
+ * the store fails or {@code heartbeat.maxSessions} is reached, or when a request could not be carried out
+ * before its deadline ({@link BusRequests}: it is then not carried out at all); the message names the problem.
  */
 public final class HeartbeatVerticle extends VerticleBase {
   /** Sessions claimed per store call during a purge; a purge calls again while batches come back full. */
@@ -51,6 +54,8 @@ public final class HeartbeatVerticle extends VerticleBase {
   static final int LEAVE_RETRIES = 3;
   /** The sessions gauge is counted at most this often. */
   static final long COUNT_INTERVAL_MS = 1000;
+  /** Requests refused for their deadline are logged at most this often. */
+  static final long LATE_LOG_MS = 10_000;
 
   private final PresenceStore store;
   private final PresenceOptions options;
@@ -65,6 +70,8 @@ public final class HeartbeatVerticle extends VerticleBase {
   private final ClientLedger clients;
   private long lastCountAt;
   private PresenceMetrics metrics;
+  private Counter late;
+  private long nextLateLog;
   private long timerId = -1;
 
   public HeartbeatVerticle(PresenceStore store, PresenceOptions options, PresenceAddresses addresses,
@@ -90,14 +97,17 @@ public final class HeartbeatVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     metrics = new PresenceMetrics(registry);
+    late = Counter.builder("herald.requests.late").tag("service", "presence")
+        .description("Requests refused because they could not be carried out before their deadline").register(registry);
     EventBus bus = vertx.eventBus();
+    long write = store.timeoutMs();
     List<Future<?>> registrations = new ArrayList<>();
-    registrations.add(serve(bus, addresses.start(), this::start));
-    registrations.add(serve(bus, addresses.beat(), this::beat));
-    registrations.add(serve(bus, addresses.stop(), this::stop));
-    registrations.add(serve(bus, addresses.list(), this::list));
-    registrations.add(serve(bus, addresses.get(), this::get));
-    registrations.add(serve(bus, addresses.purge(), body -> purge().map(n -> new PurgeReply(n).toJson())));
+    registrations.add(serve(bus, addresses.start(), write, this::start));
+    registrations.add(serve(bus, addresses.beat(), write, this::beat));
+    registrations.add(serve(bus, addresses.stop(), write, this::stop));
+    registrations.add(serve(bus, addresses.list(), 0, this::list));
+    registrations.add(serve(bus, addresses.get(), 0, this::get));
+    registrations.add(serve(bus, addresses.purge(), write, body -> purge().map(n -> new PurgeReply(n).toJson())));
     timerId = vertx.setPeriodic(options.purgeDelay().toMillis(), id -> purgeOnTimer());
     refreshCount();
     return Future.all(registrations).onSuccess(v -> log.info(
@@ -113,9 +123,18 @@ public final class HeartbeatVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Registers a request/reply consumer whose operation answers a reply body or fails. */
-  private Future<Void> serve(EventBus bus, String address, Function<Object, Future<JsonObject>> operation) {
+  /**
+   * Registers a request/reply consumer whose operation answers a reply body or fails. A request that
+   * could not be done before its deadline, counting {@code workMs} for the store, is refused undone.
+   */
+  private Future<Void> serve(EventBus bus, String address, long workMs, Function<Object, Future<JsonObject>> operation) {
     return bus.<Object>consumer(address, message -> {
+      String tooLate = BusRequests.tooLate(message, workMs);
+      if (tooLate != null) {
+        refusedLate(address, tooLate);
+        message.fail(PresenceFailure.UNAVAILABLE, "not done: " + tooLate);
+        return;
+      }
       Future<JsonObject> reply;
       try {
         reply = operation.apply(message.body());
@@ -131,6 +150,16 @@ public final class HeartbeatVerticle extends VerticleBase {
         }
       });
     }).completion();
+  }
+
+  /** Counts a request refused for its deadline; logs one line per {@value #LATE_LOG_MS} ms at most. */
+  private void refusedLate(String address, String why) {
+    late.increment();
+    long now = System.currentTimeMillis();
+    if (now >= nextLateLog) {
+      nextLateLog = now + LATE_LOG_MS;
+      log.warn("{}: refused a request undone: {} (herald_requests_late_total counts them)", address, why);
+    }
   }
 
   private void fail(Message<Object> message, String address, Throwable cause) {

@@ -81,6 +81,14 @@ public interface PresenceStore {
   /** Connected sessions. */
   Future<Long> count();
 
+  /**
+   * How long a call may take before it fails (0: calls complete at once). A start, stop or claim that
+   * fails for time is never applied afterwards: the caller may refuse work that would not end in time.
+   */
+  default long timeoutMs() {
+    return 0;
+  }
+
   /** Succeeds when the store answers (readiness). */
   Future<Void> ping();
 

@@ -56,12 +56,13 @@ import org.slf4j.LoggerFactory;
  * shard sizes first and sends its starts in batches ({@link RedisStartGate}): exact for one node, and
  * approximate across nodes (they may go past the bound together by the starts they have in flight at once).
  *
- * <p><b>Timeouts.</b> Every round trip fails with {@link dev.herald.redis.RedisTimeoutException} after
- * {@code timeoutMs}, so
- * callers answer 503 fast when Redis hangs. A request already written may still run when Redis wakes up.
- * For a stop or a purge that would end sessions nobody hears of, so the sessions such a late reply ends are
- * kept and handed out by this store's next {@link #claimExpired} (their disconnect then says {@code timeout}):
- * still one disconnect per connect. A start that runs late connects a session that, without beats, expires.
+ * <p><b>Timeouts.</b> Every round trip fails with {@link dev.herald.redis.RedisTimeoutException} after {@code timeoutMs}, so
+ * callers answer 503 fast when Redis hangs. A start, stop or claim carries its deadline to Redis, and a
+ * script that Redis runs after it (a command held in a connection while Redis hung or the network was cut)
+ * changes nothing and fails with {@code LATE}: what timed out is never applied afterwards. Should a reply
+ * still come after the timeout (clocks of node and Redis apart), the sessions a stop or purge ended are
+ * kept and handed out by this store's next {@link #claimExpired} (their disconnect then says
+ * {@code timeout}): still one disconnect per connect.
  *
  * <p><b>The client.</b> It is the caller's: {@link #close()} does not close it. Calls go through
  * {@link RedisCalls}, the transport both Redis stores share: one connection borrowed from the client,
@@ -148,9 +149,10 @@ public final class RedisPresenceStore implements PresenceStore {
       scriptKeys.addAll(keys.otherExpiries(shard));
     }
     String metaJson = meta == null ? "" : meta.encode();
+    String deadline = deadline();
     LongFunction<RedisCall> call = others -> RedisCall.script(START, scriptKeys, List.of(sessionId,
         userId == null ? "0" : "1", userId == null ? "" : userId, metaJson, Long.toString(now),
-        Integer.toString(maxSessions), Long.toString(others)));
+        Integer.toString(maxSessions), Long.toString(others), deadline));
     Future<Response> reply;
     if (cluster) {
       reply = calls.timed("start", abandoned -> {
@@ -220,7 +222,7 @@ public final class RedisPresenceStore implements PresenceStore {
     }
     int shard = RedisPresenceKeys.shard(sessionId);
     RedisCall call = RedisCall.script(DEPART, List.of(keys.expiry(shard), keys.ids(shard), keys.session(sessionId),
-        keys.leaving(shard)), List.of(sessionId, token));
+        keys.leaving(shard)), List.of(sessionId, token, deadline()));
     return calls.send("depart", call, late -> {
       Session ended = RedisSessionReplies.session(late, 0);
       endedLate(ended == null ? List.of() : List.of(ended));
@@ -234,7 +236,7 @@ public final class RedisPresenceStore implements PresenceStore {
     }
     int shard = RedisPresenceKeys.shard(sessionId);
     RedisCall call = RedisCall.script(REMOVE, List.of(keys.expiry(shard), keys.ids(shard), keys.session(sessionId),
-        keys.leaving(shard)), List.of(sessionId));
+        keys.leaving(shard)), List.of(sessionId, deadline()));
     return calls.send("stop", call, late -> {
       Session ended = RedisSessionReplies.session(late, 0);
       endedLate(ended == null ? List.of() : List.of(ended));
@@ -277,6 +279,7 @@ public final class RedisPresenceStore implements PresenceStore {
     int left = max;
     int first = ThreadLocalRandom.current().nextInt(RedisPresenceKeys.SHARDS);
     Throwable countFailure = null;
+    String deadline = deadline(); // the claim pipeline's timer starts right after this loop
     for (int i = 0; i < RedisPresenceKeys.SHARDS && left > 0; i++) {
       int shard = (first + i) % RedisPresenceKeys.SHARDS;
       AsyncResult<Response> r = counted.get(shard);
@@ -287,13 +290,14 @@ public final class RedisPresenceStore implements PresenceStore {
       int take = (int) Math.min(left, r.result().toLong());
       if (take > 0) {
         claims.add(RedisCall.script(CLAIM, List.of(keys.expiry(shard), keys.ids(shard), keys.leaving(shard)),
-            List.of(Long.toString(seenBefore), Integer.toString(take), keys.sessionPrefix(shard))));
+            List.of(Long.toString(seenBefore), Integer.toString(take), keys.sessionPrefix(shard), deadline)));
         left -= take;
       }
     }
     if (claims.isEmpty()) {
       return countFailure == null ? Future.succeededFuture(List.of()) : Future.failedFuture(countFailure);
     }
+
     return calls.pipeline("a purge claim", claims, lateResults -> endedLate(claimedIn(lateResults).sessions))
         .compose(results -> {
           Claimed c = claimedIn(results);
@@ -330,6 +334,19 @@ public final class RedisPresenceStore implements PresenceStore {
       LOG.warn("{} sessions were ended by a Redis reply that came after its timeout: the next purge reports them",
           sessions.size());
     }
+  }
+
+  /**
+   * The deadline (epoch ms) of a call whose timer starts now, for the scripts that change sessions: run
+   * by Redis after it (a command held in a connection while the network was cut), they change nothing.
+   */
+  private String deadline() {
+    return Long.toString(System.currentTimeMillis() + calls.timeoutMs());
+  }
+
+  @Override
+  public long timeoutMs() {
+    return calls.timeoutMs();
   }
 
   @Override

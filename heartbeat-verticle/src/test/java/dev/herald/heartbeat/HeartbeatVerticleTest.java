@@ -17,10 +17,12 @@ import dev.herald.heartbeat.api.Session;
 import dev.herald.heartbeat.api.SessionIds;
 import dev.herald.heartbeat.api.StartResult;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.herald.bus.BusRequests;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -392,6 +394,34 @@ class HeartbeatVerticleTest {
         .map(v -> {
           assertEquals(1, f.events.count("max-c", Type.CONNECT), "the refused start published nothing");
           return v;
+        })).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aStartOrStopPastItsDeadlineIsRefusedUndone(Vertx vertx, VertxTestContext ctx) {
+    // What a request held in a cut connection looks like when it arrives at last: its caller gave up.
+    DeliveryOptions expired = new DeliveryOptions().addHeader(BusRequests.DEADLINE,
+        Long.toString(System.currentTimeMillis() - 1));
+    deploy(vertx, SLOW).compose(f -> failsWith(vertx.eventBus().request(f.client.addresses().start(),
+            new JsonObject().put("sessionId", "late-1"), expired), PresenceFailure.UNAVAILABLE, "late start")
+        .compose(re -> {
+          assertTrue(re.getMessage().contains("after its deadline"), re.getMessage());
+          return f.client.start("late-2", null, null);
+        })
+        .compose(r -> failsWith(vertx.eventBus().request(f.client.addresses().stop(),
+            new JsonObject().put("sessionId", "late-2"), expired), PresenceFailure.UNAVAILABLE, "late stop"))
+        .compose(re -> pause(vertx, 200))
+        .compose(v -> f.client.get("late-1"))
+        .compose(s -> {
+          assertNull(s, "the late start connected nothing");
+          assertEquals(0, f.events.count("late-1", Type.CONNECT), "and published nothing");
+          return f.client.get("late-2");
+        })
+        .map(s -> {
+          assertNotNull(s, "the late stop ended nothing");
+          assertEquals(0, f.events.count("late-2", Type.DISCONNECT));
+          assertEquals(2.0, f.counter("herald.requests.late", "service", "presence"));
+          return s;
         })).onComplete(ctx.succeedingThenComplete());
   }
 

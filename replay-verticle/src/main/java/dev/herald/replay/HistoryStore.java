@@ -73,6 +73,14 @@ public interface HistoryStore {
    */
   Future<List<ChannelHead>> heads(List<String> channels);
 
+  /**
+   * How long a call may take before it fails (0: calls complete at once). A mutating call that fails
+   * for time is never applied afterwards: the caller may refuse work that would not end in time.
+   */
+  default long timeoutMs() {
+    return 0;
+  }
+
   /** Housekeeping: drops events past {@code maxAge} and removes idle channels; returns channels removed. */
   Future<Integer> expire();
 

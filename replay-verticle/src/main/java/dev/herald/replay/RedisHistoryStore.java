@@ -61,10 +61,12 @@ import java.util.function.BooleanSupplier;
  * evicting history keys.
  *
  * <p><b>Failures</b>: every call fails after {@code timeoutMs} with a
- * {@link dev.herald.redis.RedisTimeoutException} when Redis does not answer (a hung or paused Redis), or at
- * once when it is unreachable; a call that timed out may still have been applied. Calls go through
- * {@link RedisCalls} (one connection, pipelined by channel, on an event-loop context of its own) and complete
- * on the caller's context; the store never blocks.
+ * {@link dev.herald.redis.RedisTimeoutException} when Redis does not answer (a hung or paused Redis, a cut
+ * network), or at once when it is unreachable. An append that timed out is never applied afterwards: its
+ * script carries the call's deadline and stores nothing when Redis runs it later (after a pause, or when a
+ * cut network heals and the command arrives at last); only an answer lost on its way back leaves an append
+ * stored that timed out. Calls go through {@link RedisCalls} (one connection, pipelined by channel, on an
+ * event-loop context of its own) and complete on the caller's context; the store never blocks.
  */
 public final class RedisHistoryStore implements HistoryStore {
   /** A sensible request timeout for production (ms). */
@@ -108,8 +110,9 @@ public final class RedisHistoryStore implements HistoryStore {
 
   @Override
   public Future<Appended> append(PublishRequest request) {
+    long deadline = deadline();
     return calls.timed("a publish", cancelled -> appendPass(List.of(request), knownChannels < options.maxChannels(),
-        "", cancelled).map(l -> l.get(0)), null);
+        "", cancelled, deadline).map(l -> l.get(0)), null);
   }
 
   @Override
@@ -120,33 +123,40 @@ public final class RedisHistoryStore implements HistoryStore {
     if (requests.size() == 1) {
       return append(requests.get(0)).map(List::of);
     }
+    long deadline = deadline();
     return calls.timed("a batch publish", cancelled -> {
       Set<String> channels = channelsOf(requests);
       boolean keyed = requests.stream().anyMatch(r -> r.idempotencyKey() != null);
       boolean nearBound = knownChannels + channels.size() > options.maxChannels();
       if (!keyed && !nearBound) {
-        return appendPass(requests, true, "", cancelled);
+        return appendPass(requests, true, "", cancelled, deadline);
       }
       String token = RedisBatchHolds.newToken();
       return holds.hold(requests, channels, nearBound, token, cancelled).compose(refused -> refused != null
           ? Future.succeededFuture(refused)
-          : appendPass(requests, true, token, cancelled).onFailure(e -> holds.release(requests, token, () -> false)));
+          : appendPass(requests, true, token, cancelled, deadline)
+              .onFailure(e -> holds.release(requests, token, () -> false)));
     }, null);
   }
 
   /**
-   * One pipeline: a script per request, then the channel index (refresh, count).
+   * One pipeline: a script per request, then the channel index (refresh, count). Each script gets the
+   * call's deadline ({@link #deadline()}) and appends nothing when Redis runs it later (a command held in
+   * a connection while the network was cut): a call that failed for time is never applied afterwards.
+   * (Should a pipeline reach Redis exactly as its deadline passes, a batch could be stored in part; the
+   * call then fails, and the stored items answer DUPLICATE to a retry with their idempotency keys.)
    *
    * @param token the batch's token when it holds its keys ({@link RedisBatchHolds}), else empty
    */
   private Future<List<Appended>> appendPass(List<PublishRequest> requests, boolean mayCreate, String token,
-                                            BooleanSupplier cancelled) {
+                                            BooleanSupplier cancelled, long deadlineMs) {
     long now = System.currentTimeMillis();
+    String deadline = Long.toString(deadlineMs);
     List<RedisCall> cmds = new ArrayList<>(requests.size() + 4);
     for (PublishRequest r : requests) {
       cmds.add(RedisCall.script(APPEND, keys.scriptKeys(r.channel()), List.of(maxEvents, maxAge, idle,
           mayCreate ? "1" : "0", r.event() == null ? "" : r.event(), r.data(),
-          r.idempotencyKey() == null ? "" : r.idempotencyKey(), token)));
+          r.idempotencyKey() == null ? "" : r.idempotencyKey(), token, deadline)));
     }
     for (String ch : channelsOf(requests)) {
       if (Names.isReserved(ch)) {
@@ -188,6 +198,7 @@ public final class RedisHistoryStore implements HistoryStore {
         return new Appended(Outcome.CONFLICT, null); // a batch of another publisher holds the key right now
       }
       case "full" -> throw new IllegalStateException(full());
+      case "late" -> throw new IllegalStateException("Redis ran the append after its deadline; nothing was stored");
       default -> throw new IllegalStateException("unexpected reply of append.lua: " + kind);
     }
   }
@@ -221,6 +232,19 @@ public final class RedisHistoryStore implements HistoryStore {
       }
       return out;
     });
+  }
+
+  @Override
+  public long timeoutMs() {
+    return calls.timeoutMs();
+  }
+
+  /**
+   * The deadline of a call that starts now (epoch ms): when its timer fails it. Called first thing in an
+   * operation, whose timer starts just before.
+   */
+  private long deadline() {
+    return System.currentTimeMillis() + calls.timeoutMs();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.herald.replay;
 
+import dev.herald.bus.BusRequests;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HeadsReply;
 import dev.herald.replay.api.HeadsRequest;
@@ -33,10 +34,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The history service of one node: serves {@code <prefix>.publish} (validate, append to the
  * {@link HistoryStore}, then event-bus publish each stored event on {@code <prefix>.channel.<name>}
- * in sequence order, then reply), {@code <prefix>.history} (reads after a cursor), {@code <prefix>.history.heads} (channels'
- * newest position) and
- * {@code <prefix>.history.stats} (this node's busiest channels), and runs the store's housekeeping.
- * Failures reply with the {@link HistoryFailure} codes.
+ * in sequence order, then reply), {@code <prefix>.history} (reads after a cursor),
+ * {@code <prefix>.history.heads} (where channels stand) and {@code <prefix>.history.stats} (this
+ * node's busiest channels), and runs the store's housekeeping. A publish that could not be stored
+ * before its deadline ({@link BusRequests}) is refused unstored. Failures reply with the
+ * {@link HistoryFailure} codes.
  */
 public final class ReplayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ReplayVerticle.class);
@@ -52,6 +54,7 @@ public final class ReplayVerticle extends VerticleBase {
   private final AtomicLong suppressed = new AtomicLong();
   private final ChannelRates rates = new ChannelRates(TRACKED_CHANNELS, System::currentTimeMillis);
   private Counter published;
+  private Counter late;
   private long timer = -1;
   private boolean expiring;
 
@@ -78,6 +81,8 @@ public final class ReplayVerticle extends VerticleBase {
         .description("Channels held by the history store").strongReference(true).register(metrics);
     Future<Void> publish = bus.<Object>consumer(addresses.publish(), this::onPublish).completion();
     Future<Void> history = bus.<Object>consumer(addresses.history(), this::onHistory).completion();
+    late = Counter.builder("herald.requests.late").tag("service", "history")
+        .description("Requests refused because they could not be carried out before their deadline").register(metrics);
     Future<Void> stats = bus.<Object>consumer(addresses.stats(), this::onStats).completion();
     Future<Void> heads = bus.<Object>consumer(addresses.heads(), this::onHeads).completion();
     long period = housekeepingPeriodMs(options);
@@ -97,6 +102,13 @@ public final class ReplayVerticle extends VerticleBase {
   }
 
   private void onPublish(Message<Object> m) {
+    String tooLate = BusRequests.tooLate(m, store.timeoutMs());
+    if (tooLate != null) {
+      late.increment();
+      storeFailed("history publish", new IllegalStateException("refused unstored: " + tooLate));
+      m.fail(HistoryFailure.UNAVAILABLE, "not stored: " + tooLate);
+      return;
+    }
     PublishMessage p;
     try {
       p = PublishMessage.fromJson(m.body(), JsonText::compact);

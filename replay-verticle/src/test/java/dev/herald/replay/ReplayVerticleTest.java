@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.herald.bus.BusRequests;
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.GapReason;
 import dev.herald.replay.api.HistoryAddresses;
@@ -14,6 +16,7 @@ import dev.herald.replay.api.HistoryClient;
 import dev.herald.replay.api.HistoryRequest;
 import dev.herald.replay.api.HistoryOptions;
 import dev.herald.replay.api.HistoryPage;
+import dev.herald.replay.api.PublishMessage;
 import dev.herald.replay.api.PublishRequest;
 import dev.herald.replay.api.PublishResult;
 import dev.herald.replay.api.StoredEvent;
@@ -21,6 +24,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -126,6 +130,35 @@ class ReplayVerticleTest {
     assertEquals(2.0, metrics.get("herald.events.published").counter().count());
     HistoryPage p = all(ch);
     assertEquals(List.of(e1, e2), p.events(), "history holds exactly what was fanned out");
+  }
+
+  @Test
+  void aPublishPastItsDeadlineIsRefusedAndNeverStored() throws Exception {
+    String ch = "late";
+    // What a request held in a cut connection looks like when it finally arrives: its deadline has passed.
+    DeliveryOptions expired = new DeliveryOptions().addHeader(BusRequests.DEADLINE,
+        Long.toString(System.currentTimeMillis() - 1));
+    ReplyException e = failure(vertx.eventBus().request(addresses.publish(),
+        PublishMessage.one(req(ch, "x", "1")).toJson(), expired), 503);
+    assertTrue(e.getMessage().contains("after its deadline"), e.getMessage());
+    assertEquals(List.of(), all(ch).events(), "nothing stored");
+    assertEquals(1.0, metrics.get("herald.requests.late").counter().count());
+    DeliveryOptions inTime = new DeliveryOptions().addHeader(BusRequests.DEADLINE,
+        Long.toString(System.currentTimeMillis() + 5_000));
+    await(vertx.eventBus().request(addresses.publish(), PublishMessage.one(req(ch, "x", "2")).toJson(), inTime));
+    assertEquals(List.of("2"), all(ch).events().stream().map(StoredEvent::data).toList());
+  }
+
+  @Test
+  void headsAnswerWhereChannelsStand() throws Exception {
+    PublishResult r = await(client.publish(req("heads-a", "x", "1")));
+    await(client.publish(req("heads-a", "x", "2")));
+    List<ChannelHead> heads = await(client.heads(List.of("heads-a", "heads-none")));
+    assertEquals(List.of(r.epoch(), 2L), List.of(heads.get(0).epoch(), heads.get(0).seq()));
+    assertEquals(ChannelHead.none("heads-none"), heads.get(1));
+    failure(request(addresses.heads(), new JsonObject().put("channels", new JsonArray())), 400);
+    failure(request(addresses.heads(), new JsonObject().put("channels", new JsonArray().add("bad name"))), 400);
+    failure(request(addresses.heads(), "channels"), 400);
   }
 
   @Test

@@ -2,8 +2,10 @@ package dev.herald.sse;
 
 import dev.herald.replay.api.ChannelFollower;
 import dev.herald.replay.api.ChannelGap;
+import dev.herald.replay.api.ChannelHead;
 import dev.herald.replay.api.HistoryClient;
 import dev.herald.replay.api.StoredEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * loses it. Each event is put in order by a live {@link ChannelFollower} (filling holes from the history),
  * encoded once ({@link EncodedEvent}) and handed to every interested loop on that loop's own thread. A gap
  * the follower reports needs nothing here: a stream that misses an event closes and its client resumes
- * from the history, which tells it what is gone.
+ * from the history, which tells it what is gone. In a cluster, {@link StoreCheck} hands each follower the
+ * store's head of its channel, so events the bus did not bring are taken from the history too (G7).
  */
 final class Fanout {
   private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
@@ -33,6 +36,7 @@ final class Fanout {
   private final Map<String, Feed> feeds = new HashMap<>();
   private volatile int consumed;
   private boolean closed;
+  private StoreCheck storeCheck;
 
   /** One channel consumed by this node. */
   private final class Feed implements ChannelFollower.Listener {
@@ -67,6 +71,22 @@ final class Fanout {
   }
 
   /**
+   * Checks the store for events of the consumed channels every {@code periodMs} (call on the fan-out's
+   * context, before the first subscription).
+   */
+  void checkStore(long periodMs, MeterRegistry registry) {
+    storeCheck = new StoreCheck(vertx, history, periodMs, () -> new ArrayList<>(feeds.keySet()), this::onHead,
+        registry);
+    storeCheck.start();
+  }
+
+  /** A channel's head in the store, from {@link StoreCheck}: true when its follower reads the history for it. */
+  private boolean onHead(ChannelHead head) {
+    Feed feed = feeds.get(head.channel());
+    return feed != null && feed.follower.head(head);
+  }
+
+  /**
    * Adds {@code loop}'s interest in {@code channel} (called on that loop). The future completes on
    * the loop once the channel's consumer is registered (cluster-wide), so live delivery is in place,
    * with the {@code System.nanoTime()} at which that registration completed: for a short while after
@@ -85,6 +105,9 @@ final class Fanout {
         feeds.put(channel, feed);
         consumed = feeds.size();
         LOG.debug("fan-out consumes channel {}", channel);
+        if (storeCheck != null) {
+          storeCheck.checkNow(channel);
+        }
       }
       feed.loops.add(loop);
       Feed joined = feed;
@@ -123,6 +146,9 @@ final class Fanout {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       closed = true;
+      if (storeCheck != null) {
+        storeCheck.stop();
+      }
       List<Future<Void>> all = new ArrayList<>();
       for (Feed feed : feeds.values()) {
         all.add(feed.follower.close());

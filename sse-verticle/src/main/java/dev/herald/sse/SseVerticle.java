@@ -24,6 +24,8 @@ public final class SseVerticle extends VerticleBase {
   private final HistoryClient history;
   private final String nodeId;
   private final SseMetrics metrics;
+  private final MeterRegistry registry;
+  private final long storeCheckMs;
   private final NodeStreams streams;
   private volatile Fanout fanout;
 
@@ -38,9 +40,24 @@ public final class SseVerticle extends VerticleBase {
    */
   public SseVerticle(SseOptions options, SseAddresses addresses, HistoryClient history, String nodeId,
                      MeterRegistry metrics, StreamListener listener) {
+    this(options, addresses, history, nodeId, metrics, listener, 0);
+  }
+
+  /**
+   * As above, with the fan-out checking the store for events the event bus did not bring.
+   *
+   * @param storeCheckMs how often the fan-out asks the store where its channels stand, so that its
+   *                     streams get events the bus lost (a partition, Hazelcast's detection window, a
+   *                     split-brain merge) about two periods late at most; 0 to trust the bus alone
+   *                     (a single node)
+   */
+  public SseVerticle(SseOptions options, SseAddresses addresses, HistoryClient history, String nodeId,
+                     MeterRegistry metrics, StreamListener listener, long storeCheckMs) {
     this.history = Objects.requireNonNull(history, "history");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-    this.metrics = new SseMetrics(Objects.requireNonNull(metrics, "metrics"));
+    this.registry = Objects.requireNonNull(metrics, "metrics");
+    this.storeCheckMs = storeCheckMs;
+    this.metrics = new SseMetrics(metrics);
     this.streams = new NodeStreams(Objects.requireNonNull(options, "options"),
         Objects.requireNonNull(addresses, "addresses"), history, nodeId, listener, this.metrics);
   }
@@ -64,6 +81,9 @@ public final class SseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     fanout = new Fanout(vertx, context, history, metrics);
+    if (storeCheckMs > 0) {
+      fanout.checkStore(storeCheckMs, registry);
+    }
     streams.start(vertx, fanout);
     LOG.info("sse verticle started on node {}", nodeId);
     return Future.succeededFuture();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.testkit.Poll;
+import dev.herald.replay.api.ChannelHead;
+import dev.herald.replay.api.HeadsReply;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HistoryAddresses;
 
@@ -53,6 +55,15 @@ class FanoutTest {
     }).completion();
   }
 
+  /** Answers heads requests for CH from {@code stored}: the epoch and the newest sequence number. */
+  private static Future<Void> fakeHeads(Vertx vertx, List<StoredEvent> stored) {
+    return vertx.eventBus().<JsonObject>consumer(ADDRESSES.heads(), m -> {
+      StoredEvent head = stored.stream().max(java.util.Comparator.comparingLong(StoredEvent::seq)).orElse(null);
+      m.reply(new HeadsReply(List.of(head == null ? ChannelHead.none(CH)
+          : new ChannelHead(CH, EPOCH, head.seq(), head.publishedAt() / 1000))).toJson());
+    }).completion();
+  }
+
   @Test
   void outOfOrderAndDuplicateEventsAreDeliveredOnceInOrder(Vertx vertx, VertxTestContext ctx) {
     List<StoredEvent> stored = new CopyOnWriteArrayList<>(List.of(ev(1), ev(2), ev(3), ev(4), ev(5), ev(6)));
@@ -93,6 +104,42 @@ class FanoutTest {
       assertEquals(7.0, h.registry.get("herald.sse.fanout.events").counter().count(), "each event fanned out once");
       assertTrue(readsAfter.contains(2L), "the hole after seq 2 was filled from the history: " + readsAfter);
       assertEquals(0, h.sse.consumedChannels(), "the consumer goes with the last stream");
+    });
+  }
+
+  @Test
+  void eventsTheBusNeverBringsArriveThroughTheStoreCheck(Vertx vertx, VertxTestContext ctx) {
+    // Events 3 and 4 are stored by a node on the other side of a cut: only the store knows them.
+    List<StoredEvent> stored = new CopyOnWriteArrayList<>(List.of(ev(1), ev(2)));
+    List<Long> readsAfter = new CopyOnWriteArrayList<>();
+    long[] sent = new long[1];
+    Future<Object[]> test = SseHarness.startWithoutReplay(vertx, ADDRESSES, 100).compose(h -> {
+      StoredEventCodec.register(vertx.eventBus());
+      return fakeHistory(vertx, stored, readsAfter).compose(v -> fakeHeads(vertx, stored))
+          .compose(v -> h.open(0, "/stream?channel=" + CH, Map.of()))
+          // the new feed asks where the channel stands (2) before anything else happens
+          .compose(a -> Poll.until(vertx, "two store checks", Duration.ofSeconds(10),
+              () -> h.registry.get("herald.sse.store.checks").counter().count() >= 2).map(a))
+          .compose(a -> {
+            sent[0] = System.currentTimeMillis();
+            stored.add(ev(3));
+            stored.add(ev(4));
+            return a.awaitEvents(2, WAIT).map(x -> {
+              sent[0] = System.currentTimeMillis() - sent[0];
+              vertx.eventBus().publish(ADDRESSES.channel(CH), ev(5));
+              stored.add(ev(5));
+              return a;
+            });
+          })
+          .compose(a -> a.awaitEvents(3, WAIT).compose(x -> a.close()).map(x -> new Object[] {h, a}));
+    });
+    check(ctx, test, r -> {
+      SseHarness h = (SseHarness) r[0];
+      assertEquals(List.of("3", "4", "5"), ((SseTestClient) r[1]).events().stream().map(SseEvent::data).toList(),
+          "the stream started live at 2 and got 3 and 4 from the history, then 5 from the bus");
+      assertTrue(readsAfter.contains(2L), "the fan-out read the history after its position: " + readsAfter);
+      assertTrue(sent[0] < 2_000, "two check periods and a read, not more: " + sent[0] + " ms");
+      assertEquals(3.0, h.registry.get("herald.sse.fanout.events").counter().count(), "each event fanned out once");
     });
   }
 }

@@ -52,10 +52,11 @@ final class SseHarness {
   /** Called by the server handler with each stream request before it is opened (tests may capture it). */
   volatile Consumer<HttpServerRequest> onStreamRequest = r -> { };
 
-  private SseHarness(Vertx vertx, SseOptions options, StreamListener listener, HistoryAddresses historyAddresses) {
+  private SseHarness(Vertx vertx, SseOptions options, StreamListener listener, HistoryAddresses historyAddresses,
+                     long storeCheckMs) {
     this.vertx = vertx;
     this.history = new HistoryClient(vertx.eventBus(), historyAddresses, 5_000);
-    this.sse = new SseVerticle(options, addresses, history, "node-1", registry, listener);
+    this.sse = new SseVerticle(options, addresses, history, "node-1", registry, listener, storeCheckMs);
   }
 
   static SseOptions options(Duration ping, long maxQueued, int maxStreams, boolean padding) {
@@ -64,7 +65,7 @@ final class SseHarness {
 
   static Future<SseHarness> start(Vertx vertx, SseOptions options, HistoryOptions historyOptions,
                                   StreamListener listener) {
-    SseHarness h = new SseHarness(vertx, options, listener, HistoryAddresses.DEFAULT);
+    SseHarness h = new SseHarness(vertx, options, listener, HistoryAddresses.DEFAULT, 0);
     return vertx.deployVerticle(new ReplayVerticle(new MemoryHistoryStore(historyOptions), historyOptions,
             HistoryAddresses.DEFAULT, h.registry))
         .compose(id -> h.deploySseAndServer());
@@ -75,8 +76,13 @@ final class SseHarness {
    * the test answers itself, and channel events come from whatever the test publishes on the bus.
    */
   static Future<SseHarness> startWithoutReplay(Vertx vertx, HistoryAddresses historyAddresses) {
+    return startWithoutReplay(vertx, historyAddresses, 0);
+  }
+
+  /** As above, with the fan-out checking the store's heads every {@code storeCheckMs} (0: never). */
+  static Future<SseHarness> startWithoutReplay(Vertx vertx, HistoryAddresses historyAddresses, long storeCheckMs) {
     SseHarness h = new SseHarness(vertx, options(Duration.ofSeconds(15), 1024 * 1024, 1000, false), null,
-        historyAddresses);
+        historyAddresses, storeCheckMs);
     return h.deploySseAndServer();
   }
 

@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A JVM started with {@link ProcessBuilder} from an executable jar ({@code java <flags> -jar <jar> <args>}),
- * its output in a file for diagnosis: a Herald node, the example bus client. It is stopped by its own
+ * or any command a test needs beside one, its output in a file for diagnosis: a Herald node, the example bus
+ * client, a Redis in a network namespace. It is stopped by its own
  * {@link Process} handle only — {@link #kill()} (SIGKILL), {@link #terminate()} (SIGTERM) — and the
  * testkit's shutdown hook kills it if the test JVM dies first.
  */
@@ -67,15 +69,38 @@ public final class JavaProcess {
   public static JavaProcess start(String name, Path dir, List<String> wrapper, List<String> flags, Path jar,
                                   List<String> args) {
     List<String> command = new ArrayList<>(wrapper);
+    command.addAll(javaCommand(flags, jar, args));
+    return launch(name, dir, command, null);
+  }
+
+  /** {@code java <flags> -jar <jar> <args>} with this JVM's {@code java}. */
+  public static List<String> javaCommand(List<String> flags, Path jar, List<String> args) {
+    List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(flags);
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(args);
+    return command;
+  }
+
+  /**
+   * Starts any {@code command} (a JVM, or a wrapper that execs one: {@code ip netns exec}, {@code unshare},
+   * {@code setpriv}, {@code chroot} keep the PID the program's own), output to {@code dir/<name>.log}.
+   *
+   * @param env the whole environment of the process (as a container gets it), or {@code null} to inherit this
+   *            JVM's
+   */
+  public static JavaProcess launch(String name, Path dir, List<String> command, Map<String, String> env) {
     Path log = dir.resolve(name + ".log");
     try {
       Files.createDirectories(dir);
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      if (env != null) {
+        b.environment().clear();
+        b.environment().putAll(env);
+      }
+      Process p = b.start();
       Reaper.track(p);
       p.onExit().thenRun(() -> Reaper.untrack(p));
       return new JavaProcess(name, p, log);

@@ -156,8 +156,12 @@ final class ConfigBuilder {
     }
     String clusterName = nonBlank("cluster.name");
     Duration drain = duration("cluster.drainWindow");
+    Duration lag = duration("cluster.partitionLag");
+    if (lag.toMillis() < 200) {
+      throw bad("cluster.partitionLag", "must be at least 200ms (the store is checked every quarter of it)");
+    }
     return new HeraldConfig.Cluster(enabled, clusterName, join, members, service, nonBlank("cluster.host"),
-        range("cluster.port", 1, 65535), range("cluster.busPort", 0, 65535), drain);
+        range("cluster.port", 1, 65535), range("cluster.busPort", 0, 65535), drain, lag);
   }
 
   private Set<HeraldConfig.Role> roles() {

@@ -109,6 +109,9 @@ public final class ConfigKeys {
     key("cluster.busPort", Type.INT, 0, "event-bus port (0: any free port)", false);
     key("cluster.drainWindow", Type.DURATION, Duration.ofSeconds(10), "on SIGTERM, clients are told to reconnect spread over this window",
         false);
+    key("cluster.partitionLag", Type.DURATION, Duration.ofSeconds(2),
+        "how late an event may reach a stream while the event bus does not bring it (a cut, a merge): "
+            + "the store is checked every quarter of it (G7)", false);
     add(new Key("roles", Type.LIST, List.of("heartbeat", "sse", "replay", "gateway"),
         List.of("heartbeat", "sse", "replay", "gateway"), "verticles this node runs (a node that is not clustered runs all; sse needs gateway)", false));
     choice("auth.mode", "open", List.of("open", "jwt"), "who may publish and subscribe: open is anyone, jwt needs a token",

@@ -41,10 +41,19 @@ public record HeraldConfig(String name, int logging, PresenceOptions heartbeat, 
   public record Store(String type, Redis redis) {
   }
 
+  /**
+   * @param partitionLag how late, at most, a stream gets an event published anywhere in the cluster while
+   *                     the event bus does not bring it (G7); the fan-out checks the store every quarter
+   */
   public record Cluster(boolean enabled, String name, String join, List<String> members, String service, String host,
-                        int port, int busPort, Duration drainWindow) {
+                        int port, int busPort, Duration drainWindow, Duration partitionLag) {
     public Cluster {
       members = List.copyOf(members);
+    }
+
+    /** How often a clustered node's fan-out asks the store where its channels stand (ms). */
+    public long storeCheckMs() {
+      return Math.max(1, partitionLag.toMillis() / 4);
     }
   }
 
@@ -91,7 +100,8 @@ public record HeraldConfig(String name, int logging, PresenceOptions heartbeat, 
     return new HeraldConfig("herald", 0, PresenceOptions.DEFAULTS, true, HistoryOptions.DEFAULTS, SseOptions.DEFAULTS,
         new Http("0.0.0.0", 8080, 64 * 1024, List.of(), 0, Duration.ofSeconds(10), Duration.ofSeconds(60), 0),
         new Store("memory", new Redis("127.0.0.1", 6379, null, 0, new JsonObject(), "standalone")),
-        new Cluster(false, "herald", "tcp", List.of(), null, "127.0.0.1", 5701, 0, Duration.ofSeconds(10)),
+        new Cluster(false, "herald", "tcp", List.of(), null, "127.0.0.1", 5701, 0, Duration.ofSeconds(10),
+            Duration.ofSeconds(2)),
         EnumSet.allOf(Role.class), Auth.open());
   }
 

@@ -20,7 +20,7 @@ final class Balancer {
   static final long PROBE_MS = 100;
 
   private final Vertx vertx;
-  private final List<HeraldProcess> nodes;
+  private final List<HeraldProcess> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final WebClient client;
   private final Set<HeraldProcess> inService = ConcurrentHashMap.newKeySet();
   private final Set<HeraldProcess> removed = ConcurrentHashMap.newKeySet();
@@ -29,7 +29,7 @@ final class Balancer {
 
   Balancer(Vertx vertx, List<HeraldProcess> nodes) {
     this.vertx = vertx;
-    this.nodes = List.copyOf(nodes);
+    this.nodes.addAll(nodes);
     this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(1_000).setKeepAlive(false));
     inService.addAll(nodes);
   }
@@ -41,6 +41,13 @@ final class Balancer {
   void stop() {
     vertx.cancelTimer(timer);
     client.close();
+  }
+
+  /** A node that joined (scaled up): probed from now on, in service once it answers ready. */
+  void add(HeraldProcess node) {
+    if (!nodes.contains(node)) {
+      nodes.add(node);
+    }
   }
 
   /** Takes {@code node} out of service for good. */
@@ -72,7 +79,7 @@ final class Balancer {
       if (removed.contains(node)) {
         continue;
       }
-      client.get(node.httpPort, "127.0.0.1", "/health/ready").timeout(1_000).send().onComplete(ar -> {
+      client.get(node.httpPort, node.host, "/health/ready").timeout(1_000).send().onComplete(ar -> {
         boolean up = ar.succeeded() && ar.result().statusCode() == 200;
         if (up && !removed.contains(node)) {
           inService.add(node);

@@ -20,11 +20,11 @@ import java.util.Map;
  * each disconnect). Its stream must never end while the node runs.
  */
 final class ChaosObserver extends ChaosVerticle {
-  /** One presence event heard. */
-  record Heard(String type, long at, String reason) {
+  /** One presence event heard: its type, when, the disconnect's reason, the session's connectedAt and lastSeenAt. */
+  record Heard(String type, long at, String reason, String connectedAt, String lastSeenAt) {
   }
 
-  private final HeraldProcess node;
+  final HeraldProcess node;
   final Map<String, List<Heard>> sessions = new HashMap<>();
   final List<String> problems = new ArrayList<>();
   private HttpClient http;
@@ -38,7 +38,7 @@ final class ChaosObserver extends ChaosVerticle {
   @Override
   public Future<?> start() {
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(node.host)
         .setPort(node.httpPort).setURI("/v1/presence/stream").putHeader("Accept", "text/event-stream");
     return http.request(options).compose(req -> req.send()).compose(r -> {
       if (r.statusCode() != 200) {
@@ -56,7 +56,8 @@ final class ChaosObserver extends ChaosVerticle {
         public void event(SseEvent e) {
           JsonObject session = new JsonObject(e.data());
           sessions.computeIfAbsent(session.getString("sessionId"), k -> new ArrayList<>())
-              .add(new Heard(e.type(), System.currentTimeMillis(), session.getString("reason")));
+              .add(new Heard(e.type(), System.currentTimeMillis(), session.getString("reason"),
+                  session.getString("connectedAt"), session.getString("lastSeenAt")));
         }
       });
       r.handler(parser::feed);

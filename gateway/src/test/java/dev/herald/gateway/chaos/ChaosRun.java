@@ -27,9 +27,11 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
- * One chaos run: a {@code redis-server}, three Herald JVMs clustered on loopback, and the clients —
- * publishers on every node, hopping subscribers, presence sessions and two presence observers — then a
- * fault, then the checks of G1, G3 and G4. The test drives it from its own thread.
+ * One chaos run: a {@code redis-server} and three Herald JVMs clustered on loopback ({@link #startCluster}),
+ * or nodes a test started in a {@link NetLab} ({@link #adopt}); and the clients — publishers on every node,
+ * hopping subscribers, presence sessions and two presence observers ({@link #startWorkload}), or, for a
+ * partition, pinned clients on every node ({@link #startPinnedWorkload}) — then a fault, then the checks.
+ * The test drives it from its own thread.
  */
 final class ChaosRun implements AutoCloseable {
   static final int NODES = 3;
@@ -40,17 +42,20 @@ final class ChaosRun implements AutoCloseable {
   static final Duration PURGE = Duration.ofSeconds(1);
   static final Duration DRAIN_WINDOW = Duration.ofSeconds(3);
   static final Duration WAIT = Duration.ofSeconds(45);
+  static final Duration FORMING = Duration.ofSeconds(120);
 
   final String runId = UUID.randomUUID().toString().substring(0, 8);
   final Path dir;
   final Vertx vertx = Vertx.vertx();
-  final List<HeraldProcess> nodes = new ArrayList<>();
+  final List<HeraldProcess> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
   final List<ChaosSubscriber> subscribers = new ArrayList<>();
   final List<ChaosPublisher> publishers = new ArrayList<>();
   final List<ChaosObserver> observers = new ArrayList<>();
   final Map<String, Object> figures = new LinkedHashMap<>();
   RedisServer redis;
   Balancer balancer;
+  /** Every channel's history as {@link #settleAndCheck} read it. */
+  Map<String, List<JsonObject>> settled;
   ChaosSessions sessions;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -80,27 +85,61 @@ final class ChaosRun implements AutoCloseable {
           "--heartbeat.purgeDelay=" + PURGE.toSeconds() + "s",
           "--sse.retryTimeout=1s", "--sse.pingInterval=5s", "--history.maxEvents=100000")));
     }
-    for (HeraldProcess node : nodes) {
-      waitUntil(() -> {
-        if (!node.alive()) {
-          throw new AssertionError(node + " exited:\n" + node.logTail(40));
-        }
-        return status(node, "/health/ready") == 200 && members(node) == NODES;
-      }, node + " ready in a cluster of " + NODES);
-    }
+    awaitCluster(NODES);
     figures.put("cluster ready in ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+    startBalancer();
+  }
+
+  /** Takes a node a test started (in a lab network) into the run; the balancer learns of it too. */
+  void adopt(HeraldProcess node) {
+    nodes.add(node);
+    if (balancer != null) {
+      balancer.add(node);
+    }
+  }
+
+  /**
+   * Waits until every node is ready and sees {@code members} members. (Nodes that start together on a
+   * loaded machine may take a minute or more to form their cluster: up to {@link #FORMING} each.)
+   */
+  void awaitCluster(int members) {
+    for (HeraldProcess node : nodes) {
+      awaitReady(node, members);
+    }
+  }
+
+  /** Waits until {@code node} answers ready and sees {@code members} members. */
+  void awaitReady(HeraldProcess node, int members) {
+    waitUntil(() -> {
+      if (!node.alive()) {
+        throw new AssertionError(node + " exited:\n" + node.logTail(40));
+      }
+      return status(node, "/health/ready") == 200 && members(node) == members;
+    }, node + " ready in a cluster of " + members, FORMING);
+  }
+
+  void startBalancer() {
     balancer = new Balancer(vertx, nodes);
     balancer.start();
   }
 
   /** Observers, sessions, subscribers and publishers, in that order. */
   void startWorkload() {
+    startWorkload(ChaosSessions.Mode.MIXED, ChaosPublisher.PAUSE_MS);
+  }
+
+  /**
+   * Two observers (on the first two nodes), sessions ({@code sessions} mode), hopping subscribers and a
+   * publisher per node (the first {@value #NODES}) that retries elsewhere, an event every {@code pauseMs},
+   * in that order.
+   */
+  void startWorkload(ChaosSessions.Mode sessionsMode, long pauseMs) {
     for (int i = 0; i < 2; i++) {
       ChaosObserver o = new ChaosObserver(nodes.get(i));
       observers.add(o);
       await(vertx.deployVerticle(o));
     }
-    sessions = new ChaosSessions(nodes, SESSIONS_PER_NODE, balancer);
+    sessions = new ChaosSessions(nodes, SESSIONS_PER_NODE, balancer, sessionsMode);
     await(vertx.deployVerticle(sessions));
     for (int i = 0; i < SUBSCRIBERS; i++) {
       List<String> follows = List.of(CHANNELS.get(i % CHANNELS.size()), CHANNELS.get((i + 1) % CHANNELS.size()));
@@ -109,10 +148,110 @@ final class ChaosRun implements AutoCloseable {
       await(vertx.deployVerticle(s));
     }
     for (int i = 0; i < NODES; i++) {
-      ChaosPublisher p = new ChaosPublisher(i, nodes.get(i), CHANNELS, balancer, runId);
+      ChaosPublisher p = new ChaosPublisher(i, nodes.get(i), CHANNELS, balancer, runId, false, pauseMs);
       publishers.add(p);
       await(vertx.deployVerticle(p));
     }
+  }
+
+  /**
+   * The clients of a partition test, each on one node for the whole run: an observer, {@code subscribersPerNode}
+   * pinned subscribers (each following two of the channels from their start), a pinned publisher (one event
+   * every {@code pauseMs} to two of the channels, never retried) and {@code sessionsPerNode} persistent
+   * sessions.
+   */
+  void startPinnedWorkload(int subscribersPerNode, long pauseMs, int sessionsPerNode) {
+    for (HeraldProcess node : nodes) {
+      ChaosObserver o = new ChaosObserver(node);
+      observers.add(o);
+      await(vertx.deployVerticle(o));
+    }
+    sessions = new ChaosSessions(nodes, sessionsPerNode, balancer, ChaosSessions.Mode.PERSISTENT);
+    await(vertx.deployVerticle(sessions));
+    int n = 0;
+    for (HeraldProcess node : nodes) {
+      for (int i = 0; i < subscribersPerNode; i++, n++) {
+        List<String> follows = List.of(CHANNELS.get(n % CHANNELS.size()), CHANNELS.get((n + 1) % CHANNELS.size()));
+        ChaosSubscriber s = new ChaosSubscriber(node.name + "-sub" + i, follows, balancer, node);
+        subscribers.add(s);
+        await(vertx.deployVerticle(s));
+      }
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      // Publisher i feeds two channels, so some channels are fed from one side of a cut only: their
+      // subscribers on the other side learn of those events from the store alone (no local publish
+      // reveals a hole to them).
+      List<String> feeds = List.of(CHANNELS.get(i % CHANNELS.size()), CHANNELS.get((i + 1) % CHANNELS.size()));
+      ChaosPublisher p = new ChaosPublisher(i, nodes.get(i), feeds, balancer, runId, true, pauseMs);
+      publishers.add(p);
+      await(vertx.deployVerticle(p));
+    }
+  }
+
+  /**
+   * The end of a run, publishers stopped: reads every channel's history from the first node, waits until
+   * every subscriber holds all of it, stops the subscribers, stops the sessions and waits for their
+   * disconnects, then runs {@code check} over every client's record; its figures join the run's.
+   */
+  HistoryCheck.Report settleAndCheck(HistoryCheck check) {
+    Map<String, List<JsonObject>> history = histories(nodes.get(0));
+    Map<String, Integer> sizes = new java.util.HashMap<>();
+    history.forEach((ch, events) -> sizes.put(ch, events.size()));
+    awaitSubscribersCaughtUp(sizes);
+    stopSubscribers();
+    stopSessionsAndAwaitDisconnects();
+    settled = history;
+    HistoryCheck.Report report = check.check(history, attempts(), subscribers, observers);
+    figures.putAll(report.figures);
+    return report;
+  }
+
+  /** Stops every subscriber (each closes its stream). */
+  void stopSubscribers() {
+    for (ChaosSubscriber s : subscribers) {
+      await(vertx.undeploy(s.deploymentID()));
+    }
+  }
+
+  /**
+   * Stops every session still beating, waits until each session life any observer heard connect has a
+   * disconnect some observer heard, lets one purge period more pass (for a late duplicate to show), then
+   * stops the observers.
+   */
+  void stopSessionsAndAwaitDisconnects() {
+    await(sessions.onContext(sessions::stopAll).compose(f -> f));
+    waitUntil(() -> {
+      java.util.Set<String> open = new java.util.HashSet<>();
+      java.util.Set<String> closed = new java.util.HashSet<>();
+      for (ChaosObserver o : observers) {
+        await(o.onContext(() -> {
+          o.sessions.forEach((id, heard) -> heard.forEach(h -> (h.type().equals("disconnect") ? closed : open)
+              .add(id + " " + h.connectedAt())));
+          return null;
+        }));
+      }
+      return closed.containsAll(open);
+    }, "a disconnect for every session life");
+    runFor(PURGE.plusMillis(500));
+    for (ChaosObserver o : observers) {
+      await(vertx.undeploy(o.deploymentID()));
+    }
+  }
+
+  /** Every publish attempt of every publisher (publishers stopped). */
+  List<ChaosPublisher.Attempt> attempts() {
+    List<ChaosPublisher.Attempt> all = new ArrayList<>();
+    publishers.forEach(p -> all.addAll(p.attempts));
+    return all;
+  }
+
+  /** Every channel's retained events, read from {@code node}. */
+  Map<String, List<JsonObject>> histories(HeraldProcess node) {
+    Map<String, List<JsonObject>> all = new LinkedHashMap<>();
+    for (String ch : CHANNELS) {
+      all.put(ch, history(node, ch));
+    }
+    return all;
   }
 
   /** Lets the workload run for {@code d} (the test thread waits on a timer). */
@@ -198,12 +337,17 @@ final class ChaosRun implements AutoCloseable {
 
   /** Polls until {@code check} holds, failing after {@link #WAIT}. */
   static void waitUntil(BooleanSupplier check, String what) {
-    Poll.await(what, WAIT, check::getAsBoolean);
+    waitUntil(check, what, WAIT);
+  }
+
+  /** Polls until {@code check} holds, failing after {@code within}. */
+  static void waitUntil(BooleanSupplier check, String what, Duration within) {
+    Poll.await(what, within, check::getAsBoolean);
   }
 
   int status(HeraldProcess node, String path) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort + path))
+      return http.send(HttpRequest.newBuilder(URI.create(node.url(path)))
           .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
@@ -215,7 +359,7 @@ final class ChaosRun implements AutoCloseable {
 
   String get(HeraldProcess node, String path) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort + path))
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.url(path)))
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new AssertionError(path + " on " + node + ": " + r.statusCode() + " " + r.body());
@@ -229,7 +373,7 @@ final class ChaosRun implements AutoCloseable {
     }
   }
 
-  private int members(HeraldProcess node) {
+  int members(HeraldProcess node) {
     try {
       return new JsonObject(get(node, "/v1/stats")).getInteger("members");
     } catch (AssertionError notYet) {

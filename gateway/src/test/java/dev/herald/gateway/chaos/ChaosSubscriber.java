@@ -22,20 +22,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * node with {@code Last-Event-ID} (not away from a node out of service: that one ends its streams
  * itself). When the server ends the stream it reconnects after the last {@code retry:} it was told; a
  * reconnect that fails (refused, or not 200) counts as failed and is tried again on another node.
- * Runs on its own context; read its figures after it stopped.
+ * A <em>pinned</em> subscriber never hops and always (re)connects to its home node, whatever the
+ * balancer says: the client of a partition test, on one side of the cut. Every event is recorded with
+ * the time it arrived. Runs on its own context; read its figures after it stopped.
  */
 final class ChaosSubscriber extends ChaosVerticle {
-  /** One received event of a channel. */
-  record Got(long epoch, long seq, String data) {
+  /** One received event of a channel, and when it arrived (ms). */
+  record Got(long epoch, long seq, String data, long at) {
   }
 
   /** A stream lost at {@code at} (ms) on node {@code from}, and the next one open {@code ms} later. */
   record Recovery(long at, String from, long ms) {
   }
 
-  private final String name;
+  final String name;
   private final List<String> channels;
   private final Balancer balancer;
+  /** The node a pinned subscriber stays on, or null for one that hops. */
+  private final HeraldProcess home;
   final Map<String, List<Got>> received = new HashMap<>();
   final List<String> gaps = new ArrayList<>();
   final List<String> failures = new ArrayList<>();
@@ -79,10 +83,20 @@ final class ChaosSubscriber extends ChaosVerticle {
   }
 
   ChaosSubscriber(String name, List<String> channels, Balancer balancer) {
+    this(name, channels, balancer, null);
+  }
+
+  /** A subscriber pinned to {@code home} (or, with {@code home} null, one that hops). */
+  ChaosSubscriber(String name, List<String> channels, Balancer balancer, HeraldProcess home) {
     this.name = name;
     this.channels = List.copyOf(channels);
     this.balancer = balancer;
+    this.home = home;
     channels.forEach(c -> received.put(c, new ArrayList<>()));
+  }
+
+  List<String> channels() {
+    return channels;
   }
 
   @Override
@@ -109,7 +123,7 @@ final class ChaosSubscriber extends ChaosVerticle {
     if (stopping) {
       return;
     }
-    HeraldProcess node = balancer.pick(avoid);
+    HeraldProcess node = home != null ? home : balancer.pick(avoid);
     if (node == null) {
       failures.add(now() + " no node in service");
       vertx.setTimer(200, id -> connect(null));
@@ -117,7 +131,7 @@ final class ChaosSubscriber extends ChaosVerticle {
     }
     StringBuilder uri = new StringBuilder("/v1/stream?envelope=1");
     channels.forEach(c -> uri.append("&channel=").append(c));
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(node.host)
         .setPort(node.httpPort).putHeader("Accept", "text/event-stream");
     if (lastId == null) {
       uri.append("&lastEventId=earliest");
@@ -172,6 +186,9 @@ final class ChaosSubscriber extends ChaosVerticle {
     response.endHandler(v -> ended(c, "end"));
     response.exceptionHandler(e -> ended(c, e.toString()));
     response.request().connection().closeHandler(v -> ended(c, "closed"));
+    if (home != null) {
+      return;
+    }
     c.hopTimer = vertx.setTimer(2_000 + ThreadLocalRandom.current().nextLong(2_000), id -> {
       // A node out of service keeps its streams until it ends them itself (a drain): no hop away from it.
       if (current == c && !stopping && balancer.inService(c.node)) {
@@ -228,7 +245,8 @@ final class ChaosSubscriber extends ChaosVerticle {
     JsonObject envelope = new JsonObject(e.data());
     String channel = envelope.getString("channel");
     Cursor.Position p = Cursor.decode(e.id()).find(channel);
-    received.get(channel).add(new Got(p.epoch(), p.seq(), envelope.getValue("data").toString()));
+    received.get(channel).add(new Got(p.epoch(), p.seq(), envelope.getValue("data").toString(),
+        System.currentTimeMillis()));
     if (active != null) {
       long[] s = active.span.computeIfAbsent(channel, k -> new long[] {p.seq(), p.seq()});
       s[1] = p.seq();

@@ -6,7 +6,13 @@
 -- KEYS[5..] the other shards' expiry sets (standalone Redis only: makes the maxSessions bound exact)
 -- ARGV[1] id  ARGV[2] '1' when a userId is given  ARGV[3] userId  ARGV[4] meta JSON ('' = keep/none)
 -- ARGV[5] now  ARGV[6] maxSessions  ARGV[7] sessions counted in other shards by the caller (cluster)
+-- ARGV[8] the call's deadline (epoch ms, Redis time): run later, the script changes nothing and fails
+-- with LATE, since its caller has been told the start failed.
 -- Answers {0 connect | 1 reconnect, id, lastSeenAt, userId|nil, meta, connectedAt}, or {-1} when full.
+local t = redis.call('TIME')
+if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[8]) then
+  return redis.error_reply('LATE Redis ran the call after its deadline: nothing was changed')
+end
 local id = ARGV[1]
 redis.call('HDEL', KEYS[4], id)
 local seen = redis.call('ZSCORE', KEYS[1], id)

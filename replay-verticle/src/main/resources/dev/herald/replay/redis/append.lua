@@ -3,14 +3,19 @@
 -- ARGV[1] maxEvents, ARGV[2] maxAge (ms), ARGV[3] idleChannelTtl (ms), ARGV[4] '1' when the channel
 -- may be created, ARGV[5] event name ('' for an unnamed event), ARGV[6] data (JSON text),
 -- ARGV[7] idempotency key ('' for none), ARGV[8] the token of the batch that holds the key ('' for a
--- single publish).
+-- single publish), ARGV[9] the call's deadline (epoch ms): the caller has stopped waiting after it.
 -- Returns {'stored', epoch, id, publishedAt}; {'first', epoch, entry} when the key names a retained
 -- event (nothing stored: the caller tells a duplicate from a conflict, which needs JSON equality);
--- {'held'} when another batch holds the key (nothing stored); or {'full'} when the channel does not
--- exist and ARGV[4] forbids creating it.
+-- {'held'} when another batch holds the key (nothing stored); {'full'} when the channel does not
+-- exist and ARGV[4] forbids creating it; or {'late'} when Redis runs the script after the deadline (it
+-- was held in a connection, say while the network was cut): nothing is stored, since its caller has
+-- been told the publish failed.
 local max_events, max_age, idle = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local name, data, key, token = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local now, t = clock()
+if now > tonumber(ARGV[9]) then
+  return { 'late' }
+end
 local ch = live_channel(now, idle, true)
 if ch then
   drop_aged(ch, now, max_age)

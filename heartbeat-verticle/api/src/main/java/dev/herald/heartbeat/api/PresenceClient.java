@@ -1,8 +1,8 @@
 package dev.herald.heartbeat.api;
 
+import dev.herald.bus.BusRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -11,18 +11,20 @@ import java.util.Collection;
 import java.util.Set;
 
 /**
- * Typed client of the heartbeat verticle for any verticle on any node (docs/event-bus.md). Every request
- * has a timeout. Failures are {@link ReplyException}s with a {@link PresenceFailure} code.
+ * Typed client of the heartbeat verticle for any verticle on any node (docs/event-bus.md). Requests go to
+ * this node's heartbeat verticle when it runs one, else to another node's, and carry their deadline
+ * ({@link BusRequests}): a start or stop that arrives after its caller gave up is refused, never carried out.
+ * Failures are {@link ReplyException}s with a {@link PresenceFailure} code.
  */
 public final class PresenceClient {
   private final EventBus bus;
+  private final BusRequests requests;
   private final PresenceAddresses addresses;
-  private final DeliveryOptions options;
 
   public PresenceClient(EventBus bus, PresenceAddresses addresses, long timeoutMs) {
     this.bus = bus;
+    this.requests = new BusRequests(bus, timeoutMs);
     this.addresses = addresses;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
   public PresenceAddresses addresses() {
@@ -112,6 +114,6 @@ public final class PresenceClient {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return bus.<JsonObject>request(address, body, options).map(m -> m.body());
+    return requests.<JsonObject>request(address, body).map(m -> m.body());
   }
 }

@@ -22,6 +22,12 @@ import io.vertx.core.eventbus.MessageConsumer;
  * registration completed, which covers the moment after a new consumer registers during which other
  * nodes do not route the channel to it yet (docs/architecture.md#one-herald-many-nodes).
  *
+ * <p>The event bus can fail to bring events without anyone knowing: a node cut off from the others
+ * (until Hazelcast notices, and across a split-brain merge) still stores what its clients publish, and only
+ * the store knows. Give the follower the store's heads ({@link #head}, from {@link HistoryClient#heads},
+ * every second or so) and it reads from the history whatever the bus has not brought (G7,
+ * docs/architecture.md#partitions).
+ *
  * <p>Create and use it on one Vert.x context (a verticle's): its listener is called there, one call at a
  * time. Its history reads use the given client's timeout.
  */
@@ -76,6 +82,8 @@ public final class ChannelFollower {
   private boolean reading;
   private boolean readAgain;
   private boolean closed;
+  /** The head of the last {@link #head} call when the follower was behind it, else null. */
+  private ChannelHead behind;
 
   private ChannelFollower(Vertx vertx, HistoryClient history, String channel, From from, Listener listener) {
     this.vertx = vertx;
@@ -130,6 +138,41 @@ public final class ChannelFollower {
   /** The id of the last event delivered, or {@code null} before the first: where to resume later. */
   public String lastId() {
     return order.lastId();
+  }
+
+  /**
+   * Tells the follower where the store says the channel stands (call on its context). A live follower that
+   * has seen nothing yet takes its first head as a hint: every event after it was published since it began,
+   * so it is the follower's to deliver (through the bus or, if the bus does not bring it, from the history).
+   * A follower behind the store in two calls in a row (more than an event on its way over the bus) reads the
+   * history to the end; one the store shows in a new epoch the bus never brought reports the old epoch's end
+   * as a gap and follows the new one from its start.
+   *
+   * @return true when the head made the follower read the history
+   */
+  public boolean head(ChannelHead head) {
+    if (closed || !head.channel().equals(channel)) {
+      return false;
+    }
+    if (!order.known() && !order.hinted()) {
+      order.hint(head.epoch(), head.seq());
+      return false;
+    }
+    boolean behindNow = order.known()
+        ? head.exists() && (head.epoch() != order.epoch() || head.seq() > order.last())
+        : order.afterHint(head.epoch(), head.seq());
+    ChannelHead before = behind;
+    behind = behindNow ? head : null;
+    if (!behindNow || before == null || before.epoch() != head.epoch()) {
+      return false;
+    }
+    if (!order.known()) {
+      order.startAfterHint(head.epoch());
+    } else if (head.epoch() != order.epoch()) {
+      order.restart(head.epoch());
+    }
+    read();
+    return true;
   }
 
   /** Stops following: unregisters the consumer; nothing is delivered after this call. */

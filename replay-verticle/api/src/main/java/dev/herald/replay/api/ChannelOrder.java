@@ -18,6 +18,13 @@ final class ChannelOrder {
   private final TreeMap<Long, StoredEvent> held = new TreeMap<>();
   /** False until the first event when following live (no position yet). */
   private boolean known;
+  /**
+   * Where the store said the channel stood when a live follower began, read once before its first event
+   * ({@link #hint}); {@code hinted} false until then.
+   */
+  private boolean hinted;
+  private long hintEpoch;
+  private long hintSeq;
   /** True until the first event when following from the channel's start: reads begin at the oldest retained. */
   private boolean atStart;
   /** The current epoch; 0 (no real epoch is 0) while at the start, before the first event. */
@@ -46,10 +53,14 @@ final class ChannelOrder {
   /** Takes one event from the bus and passes on, in order, every event that can be delivered now. */
   void offer(StoredEvent e) {
     if (!known) {
-      known = true;
-      epoch = e.epoch();
-      pass(e);
-      return;
+      if (!hinted || !afterHint(e.epoch(), e.seq() - 1)) {
+        known = true;
+        epoch = e.epoch();
+        pass(e);
+        return;
+      }
+      // events were published since the follower began that the bus did not bring first: fill them
+      startAfterHint(e.epoch());
     }
     if (e.epoch() != epoch) {
       newEpoch(e.epoch(), e.publishedAt() / 1000);
@@ -63,6 +74,64 @@ final class ChannelOrder {
     } else {
       held.putIfAbsent(e.seq(), e);
     }
+  }
+
+  /** True once the follower knows where the channel stands (from its first event, or after its hint). */
+  boolean known() {
+    return known;
+  }
+
+  /** The current epoch (meaningful once {@link #known()}). */
+  long epoch() {
+    return epoch;
+  }
+
+  /** The sequence number of the last event delivered in the current epoch. */
+  long last() {
+    return last;
+  }
+
+  /**
+   * Where the channel stood in the store when a live follower began (epoch 0: it did not exist), taken once
+   * and only before the first event. Every event after it was published since the follower began, so it is
+   * the follower's to deliver. Never a starting point on its own: a reader that began before the store was
+   * read would miss what lies between.
+   */
+  void hint(long headEpoch, long headSeq) {
+    if (!known && !hinted) {
+      hinted = true;
+      hintEpoch = headEpoch;
+      hintSeq = headSeq;
+    }
+  }
+
+  boolean hinted() {
+    return hinted;
+  }
+
+  /** True when the store's {@code (headEpoch, headSeq)} holds an event published after the hint. */
+  boolean afterHint(long headEpoch, long headSeq) {
+    return headEpoch != 0 && (headEpoch != hintEpoch ? headSeq >= 1 : headSeq > hintSeq);
+  }
+
+  /**
+   * Makes a live follower that has seen nothing know where it stands: right after the hint in epoch
+   * {@code e} (its start when the channel was created anew since), so that everything since is filled.
+   */
+  void startAfterHint(long e) {
+    known = true;
+    epoch = e;
+    last = e == hintEpoch ? hintSeq : 0;
+    lastTimeSec = 0;
+  }
+
+  /**
+   * The store holds the channel in another epoch than the follower follows (the channel was created anew
+   * and the bus brought none of its events): reports the old epoch's end as a gap and follows the new
+   * epoch from its start.
+   */
+  void restart(long newEpoch) {
+    newEpoch(newEpoch, 0);
   }
 
   /** True while events wait behind a hole. */

@@ -1,29 +1,31 @@
 package dev.herald.replay.api;
 
+import dev.herald.bus.BusRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Typed client of the replay verticle, for any verticle on any node (docs/event-bus.md). Every request
- * has a timeout, so a node that died while serving the address fails the call instead of hanging it.
+ * Typed client of the replay verticle, for any verticle on any node (docs/event-bus.md). Requests go to this
+ * node's replay verticle when it runs one, else to another node's, and carry their deadline
+ * ({@link BusRequests}): a node that died while serving the address fails the call instead of hanging it,
+ * and a publish that arrives after its caller gave up is refused, never stored.
  * Creating one registers the fan-out's codec ({@link StoredEventCodec}) on the event bus, so its
  * consumers of {@code herald.channel.<channel>} receive {@link StoredEvent}s.
  */
 public final class HistoryClient {
   private final EventBus bus;
+  private final BusRequests requests;
   private final HistoryAddresses addresses;
-  private final DeliveryOptions options;
 
   public HistoryClient(EventBus bus, HistoryAddresses addresses, long timeoutMs) {
     this.bus = bus;
+    this.requests = new BusRequests(bus, timeoutMs);
     this.addresses = addresses;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
     StoredEventCodec.register(bus);
   }
 
@@ -33,13 +35,13 @@ public final class HistoryClient {
 
   /** Publishes one event; answers once it is stored and fanned out. */
   public Future<PublishResult> publish(PublishRequest r) {
-    return bus.<JsonObject>request(addresses.publish(), PublishMessage.one(r).toJson(), options)
+    return requests.<JsonObject>request(addresses.publish(), PublishMessage.one(r).toJson())
         .map(m -> PublishReply.fromJson(m.body()).results().get(0));
   }
 
   /** Publishes a batch, all or nothing for validation; the results come in request order. */
   public Future<List<PublishResult>> publishAll(List<PublishRequest> rs) {
-    return bus.<JsonObject>request(addresses.publish(), PublishMessage.batch(rs).toJson(), options)
+    return requests.<JsonObject>request(addresses.publish(), PublishMessage.batch(rs).toJson())
         .map(m -> PublishReply.fromJson(m.body()).results());
   }
 
@@ -48,7 +50,7 @@ public final class HistoryClient {
    * the oldest retained), at most {@code limit}; event data comes back as JSON text.
    */
   public Future<HistoryPage> read(String channel, String after, int limit) {
-    return bus.<JsonObject>request(addresses.history(), new HistoryRequest(channel, after, limit, true).toJson(), options)
+    return requests.<JsonObject>request(addresses.history(), new HistoryRequest(channel, after, limit, true).toJson())
         .map(m -> HistoryPage.fromJson(m.body()));
   }
 
@@ -57,7 +59,7 @@ public final class HistoryClient {
    * sequence number and publish time of its newest event, all 0 for a channel the store does not hold.
    */
   public Future<List<ChannelHead>> heads(List<String> channels) {
-    return bus.<JsonObject>request(addresses.heads(), new HeadsRequest(channels).toJson(), options)
+    return requests.<JsonObject>request(addresses.heads(), new HeadsRequest(channels).toJson())
         .map(m -> HeadsReply.fromJson(channels, m.body()).heads());
   }
 
@@ -71,7 +73,7 @@ public final class HistoryClient {
 
   /** The answering node's channel count, publish rate and {@code limit} busiest channels. */
   public Future<HistoryStats> stats(int limit) {
-    return bus.<JsonObject>request(addresses.stats(), new StatsRequest(limit).toJson(), options)
+    return requests.<JsonObject>request(addresses.stats(), new StatsRequest(limit).toJson())
         .map(m -> HistoryStats.fromJson(m.body()));
   }
 

@@ -146,4 +146,56 @@ class ChannelOrderTest {
     after.offer(ev(5, 1));
     assertEquals(5001L, out.get(out.size() - 1), "the channel's next life starts at its first event");
   }
+
+  // ---- the store's heads (G7): a hint for a live follower that has seen nothing, a restart in a new epoch ----
+
+  @Test
+  void aFirstEventRightAfterTheHintIsAdopted() {
+    order.hint(3, 10);
+    offer(3, 11);
+    offer(3, 12);
+    assertEquals(List.of(3011L, 3012L), out);
+    assertFalse(order.hasHole());
+  }
+
+  @Test
+  void eventsSinceTheHintThatTheBusDidNotBringAreFilled() {
+    order.hint(3, 10);
+    offer(3, 13);
+    assertTrue(order.hasHole(), "11 and 12 were published since the follower began: they are its own");
+    assertEquals(Cursor.single("c", 3, 10, 0), order.fillAfter());
+    order.hint(3, 50);
+    assertEquals(10, order.last(), "a hint is read once");
+  }
+
+  @Test
+  void aChannelCreatedSinceTheHintIsFilledFromItsStart() {
+    order.hint(0, 0);
+    offer(4, 2);
+    assertTrue(order.hasHole(), "seq 1 of the channel created since is missing");
+    assertEquals(Cursor.single("c", 4, 0, 0), order.fillAfter());
+    assertTrue(order.afterHint(4, 1));
+    assertFalse(order.afterHint(0, 0));
+  }
+
+  @Test
+  void aFillPassesTheWholePageEvenPastTheHole() {
+    offer(1, 1);
+    offer(1, 3);
+    order.fill(page(1, null, false, 2, 3, 4, 5));
+    assertEquals(List.of(1001L, 1002L, 1003L, 1004L, 1005L), out, "the store's newer events too: the bus may never bring them");
+    assertEquals(5, order.last());
+  }
+
+  @Test
+  void aRestartReportsTheOldEpochAndFollowsTheNewOneFromItsStart() {
+    offer(1, 4);
+    offer(1, 6);
+    order.restart(2);
+    assertEquals(List.of(1004L, -1L, 1006L), out, "the old epoch ends with a gap, then what was held");
+    assertEquals(2, order.epoch());
+    assertEquals(0, order.last());
+    order.fill(page(2, null, false, 1, 2));
+    assertEquals(List.of(1004L, -1L, 1006L, 2001L, 2002L), out);
+  }
 }
