@@ -110,11 +110,11 @@ final class SseFrames {
   }
 
   /**
-   * An unnamed event whose data is {@code {"channel":…,"event":…|null,"id":…|null,"data":…}} (envelope=2):
+   * An unnamed event whose data is {@code {"channel":…|null,"event":…|null,"id":…|null,"data":…}} (envelope=2):
    * an {@code EventSource}'s {@code onmessage} gets every one without declaring names.
    */
   static Buffer eventEnvelopeBody(String channel, String event, String id, String dataJson) {
-    StringBuilder b = new StringBuilder(dataJson.length() + channel.length() + 96);
+    StringBuilder b = new StringBuilder(dataJson.length() + (channel == null ? 0 : channel.length()) + 96);
     b.append("{\"channel\":").append(Json.encode(channel)).append(",\"event\":")
         .append(event == null ? "null" : Json.encode(event)).append(",\"id\":")
         .append(id == null ? "null" : Json.encode(id)).append(",\"data\":").append(dataJson).append('}');

@@ -151,6 +151,15 @@ class SseFramesTest {
   }
 
   @Test
+  void theExpiredEventIsNamedWithoutAnIdAndUnnamedInEnvelope2() {
+    assertEquals("event: herald.expired\ndata: {\"reason\":\"token-expired\"}\n\n",
+        text(SseFrames.expired(StreamRequest.PLAIN)));
+    assertEquals(text(SseFrames.expired(StreamRequest.PLAIN)), text(SseFrames.expired(StreamRequest.CHANNEL)));
+    assertEquals("data: {\"channel\":null,\"event\":\"herald.expired\",\"id\":null,\"data\":{\"reason\":"
+        + "\"token-expired\"}}\n\n", text(SseFrames.expired(StreamRequest.EVENT)));
+  }
+
+  @Test
   void gapEvents() {
     assertEquals("event: herald.gap\ndata: {\"channel\":\"a\",\"reason\":\"trimmed\"}\n\n",
         text(SseFrames.gap("a", GapReason.TRIMMED, StreamRequest.PLAIN)));
