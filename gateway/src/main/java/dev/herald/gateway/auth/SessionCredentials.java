@@ -109,7 +109,11 @@ public final class SessionCredentials {
     return false;
   }
 
-  /** The 41 bytes of a well-formed credential of this version, else {@code null}. */
+  /**
+   * The 41 bytes of a well-formed credential of this version, else {@code null}. Only the one encoding Herald
+   * writes is taken: base64url leaves two spare bits in the last character, and a value that differs there
+   * decodes to the same bytes but is not what Herald minted.
+   */
   private static byte[] decode(String credential) {
     if (credential == null || credential.length() != LENGTH) {
       return null;
@@ -127,7 +131,11 @@ public final class SessionCredentials {
     } catch (IllegalArgumentException e) {
       return null;
     }
-    return raw.length == SIGNED + MAC && raw[0] == VERSION ? raw : null;
+    if (raw.length != SIGNED + MAC || raw[0] != VERSION
+        || !Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(credential)) {
+      return null;
+    }
+    return raw;
   }
 
   /** The public id of a session: the first 128 bits of SHA-256(domain + secret), lowercase hex. */
