@@ -144,8 +144,9 @@ class BusClientIT {
       });
     }
     for (String name : herald) {
-      assertTrue(name.matches("dev/herald/(heartbeat|replay|gateway)/api/.*|dev/herald/(cluster|example)/.*"),
-          "only Herald's apis, its cluster helper and the example: " + name);
+      assertTrue(name.matches("dev/herald/(heartbeat|replay|gateway)/api/.*|dev/herald/(bus|cluster|example)/.*"),
+          "only Herald's apis (with bus-request, how their clients send), its cluster helper and the example: "
+              + name);
     }
     assertTrue(herald.stream().anyMatch(n -> n.startsWith("dev/herald/replay/api/ChannelFollower")), herald::toString);
   }
