@@ -1,15 +1,14 @@
 package dev.herald.gateway;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.List;
 
 /**
- * The gateway's one use of Vert.x internals: the cluster manager of a clustered {@link Vertx}, which the
- * public API does not expose ({@code VertxInternal.clusterManager()}). The assumptions it rests on are pinned
- * by {@code ClusterViewTest}: a clustered Vert.x is a {@code VertxInternal} whose cluster manager is the one
- * it was built with; a plain one has none.
+ * The cluster as this member sees it, from the cluster manager of a clustered {@link Vertx}, which the public
+ * API does not expose (the gateway's adapter of internals, {@link WireAdapter}, reaches it). The assumptions
+ * are pinned by {@code ClusterViewTest}: a clustered Vert.x's cluster manager is the one it was built with; a
+ * plain one has none.
  */
 final class ClusterView {
   private ClusterView() {
@@ -17,7 +16,7 @@ final class ClusterView {
 
   /** The cluster manager, or {@code null} when {@code vertx} is not clustered. */
   static ClusterManager manager(Vertx vertx) {
-    return vertx.isClustered() ? ((VertxInternal) vertx).clusterManager() : null;
+    return WireAdapter.clusterManager(vertx);
   }
 
   /** This member's cluster node id, or {@code null} when not clustered. */

@@ -18,10 +18,13 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.Slf4JLoggerFactory;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.spi.cluster.ClusterManager;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -29,10 +32,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The one place where the HTTP edge reaches past Vert.x's public API into its connections and Netty's
- * pipeline (each assumption is pinned by {@code WireAdapterTest}, so an upgrade that breaks one fails there):
+ * The one place where the gateway reaches past Vert.x's public API — into its connections, Netty's pipeline
+ * and the cluster manager (each assumption is pinned by {@code WireAdapterTest} or {@code ClusterViewTest}, so
+ * an upgrade that breaks one fails there):
  *
  * <ul>
+ *   <li>the cluster manager of a clustered {@link Vertx} ({@code VertxInternal.clusterManager()}), which
+ *       {@link ClusterView} reads the members from;</li>
  *   <li>a connection's Netty {@link Channel} ({@code ConnectionBase}), the identity of a connection across
  *       an HTTP/1.1 → h2c upgrade and the source of its close;</li>
  *   <li>the HTTP/1.x request decoder, found in the pipeline under the name {@value #DECODER} and replaced by a
@@ -53,6 +59,11 @@ final class WireAdapter {
   static final String PIPELINE_LOGGER = "io.netty.channel.DefaultChannelPipeline";
 
   private WireAdapter() {
+  }
+
+  /** The cluster manager, or {@code null} when {@code vertx} is not clustered. */
+  static ClusterManager clusterManager(Vertx vertx) {
+    return vertx.isClustered() ? ((VertxInternal) vertx).clusterManager() : null;
   }
 
   /** The Netty channel under a Vert.x HTTP connection. */
