@@ -134,7 +134,9 @@ final class PodLab {
 
   /**
    * {@code java -jar herald.jar} in the pod's namespace as the container's user, on a read-only root with
-   * a tmpfs on each {@code emptyDir} when the manifest says so.
+   * a tmpfs on each {@code emptyDir} when the manifest says so. The jar is opened (descriptor 3) before the
+   * mounts and run as {@code /proc/self/fd/3}: a checkout under {@code /tmp} would otherwise be hidden by
+   * the pod's own {@code /tmp}, as an image's {@code /app} never is.
    */
   private List<String> jarCommand(JsonObject spec) {
     StringBuilder mounts = new StringBuilder();
@@ -147,12 +149,13 @@ final class PodLab {
           .append(m.getString("path")).append(" && ");
     }
     List<String> command = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private",
-        "/bin/sh", "-c", mounts + "exec \"$@\"", "sh"));
+        "/bin/sh", "-c", "exec 3<\"$1\" && shift && " + mounts + "exec \"$@\"", "sh",
+        HeraldProcess.jar().toString()));
     if (spec.getValue("runAsUser") != null) {
       command.addAll(List.of("/usr/bin/setpriv", "--reuid=" + spec.getInteger("runAsUser"),
           "--regid=" + spec.getInteger("runAsGroup", spec.getInteger("runAsUser")), "--clear-groups", "--no-new-privs"));
     }
-    command.addAll(JavaProcess.javaCommand(List.of(), HeraldProcess.jar(), List.of()));
+    command.addAll(JavaProcess.javaCommand(List.of(), Path.of("/proc/self/fd/3"), List.of()));
     return command;
   }
 
