@@ -96,8 +96,8 @@ final class FanoutMode {
     Publisher pub = new Publisher(run.net, run.pubTarget, names, pubConns, depth,
         new Publisher.Format(o.str("pub-path"), o.str("batch-path"), !"raw".equals(o.str("pub-format")), batch,
             (int) o.num("payload-bytes")));
+    awaitStart(r, o.num("start-at")); // before the publisher connects: a server may close an idle keep-alive one
     pub.connect(run.net);
-    awaitStart(r, o.num("start-at"));
     long warmupSeconds = o.num("warmup");
     if (warmupSeconds > 0) {
       Bench.log("warming up for %d s", warmupSeconds);
