@@ -9,13 +9,20 @@
 #                           fanout-1k      1,000 subscribers on one channel, 100 events/s
 #                           fanout-10k     10,000 subscribers on one channel, 10 events/s
 #                           fanout-10k-1k  10,000 subscribers over 1,000 channels, 5,000 events/s
+#                           fanout-5k-500  5,000 subscribers over 500 channels, 2,500 events/s
+#                           fanout-19k-9500  19,000 subscribers over 9,500 channels (2 per channel),
+#                                          5,000 events/s, from 2 load-tool processes merged into one run
+#                                          (the most one server process holds: 20,000 open files)
+#                           steady-1k      1,000 channels x 4 subscribers, one publisher connection per
+#                                          channel, 1 event/s each: latency at low load, not saturation
 #                           idle-15k       15,000 idle streams over 1,000 channels: RSS per connection
 #                           replay-5k      replay storm: 5,000 subscribers (over --replay-channels) miss 100
 #                                          events each, then all resume with Last-Event-ID
 #                           heartbeat-50k  50,000 heartbeats/s over 10,000 sessions (Herald targets only)
-#     --targets LIST      comma-separated, or all [herald,nchan-1w,nchan-2w,sse-channel]; all adds
+#     --targets LIST      comma-separated, or all [herald,nchan-1w,nchan-2w,sse-channel,ceiling]; all adds
 #                           herald-redis (store.type=redis, its own redis-server) and herald-cluster
-#                           (two clustered nodes sharing a redis-server; subscribers split over both)
+#                           (two clustered nodes sharing a redis-server; subscribers split over both);
+#                           ceiling is bench's minimal raw-Netty SSE writer (live fan-out only: no replay)
 #     --reps N            repetitions of each scenario per target [3]
 #     --quick             smoke variant: at most 200 connections and about 10 s per run
 #     --out DIR           results directory [target/bench-scenarios/<UTC time>]
@@ -44,10 +51,10 @@ root="$(dirname "$here")"
 # shellcheck source=peers/lib.sh
 source "$here/peers/lib.sh"
 
-ALL_SCENARIOS="fanout-1k,fanout-10k,fanout-10k-1k,idle-15k,replay-5k,heartbeat-50k"
-ALL_TARGETS="herald,herald-redis,herald-cluster,nchan-1w,nchan-2w,sse-channel"
+ALL_SCENARIOS="fanout-1k,fanout-10k,fanout-10k-1k,fanout-5k-500,fanout-19k-9500,steady-1k,idle-15k,replay-5k,heartbeat-50k"
+ALL_TARGETS="herald,herald-redis,herald-cluster,nchan-1w,nchan-2w,sse-channel,ceiling"
 scenarios="all"
-targets="herald,nchan-1w,nchan-2w,sse-channel"
+targets="herald,nchan-1w,nchan-2w,sse-channel,ceiling"
 reps=3
 quick=0
 out=""
@@ -65,7 +72,7 @@ die() {
   exit 2
 }
 usage() {
-  sed -n '2,40p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,47p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while [[ $# -gt 0 ]]; do
@@ -132,6 +139,15 @@ scenario_args() {
     fanout-10k-1k)
       if ((q)); then echo "fanout --subscribers 200 --channels 20 --rate $(scaled 100) --duration $d --warmup $w"
       else echo "fanout --subscribers 10000 --channels 1000 --rate $(scaled 5000) --pub-conns 16 --pipeline 16 --duration $d --warmup $w"; fi ;;
+    fanout-5k-500)
+      if ((q)); then echo "fanout --subscribers 100 --channels 10 --rate $(scaled 50) --duration $d --warmup $w"
+      else echo "fanout --subscribers 5000 --channels 500 --rate $(scaled 2500) --pub-conns 16 --pipeline 16 --duration $d --warmup $w"; fi ;;
+    fanout-19k-9500) # ONE PART of $(scenario_parts) run side by side: see run_parts
+      if ((q)); then echo "fanout --subscribers 90 --channels 45 --rate $(scaled 50) --duration $d --warmup $w"
+      else echo "fanout --subscribers 9500 --channels 4750 --rate $(scaled 2500) --pub-conns 16 --pipeline 16 --duration $d --warmup $w"; fi ;;
+    steady-1k) # one publisher connection per channel (channel c on connection c), lanes spread over each second
+      if ((q)); then echo "fanout --subscribers 100 --channels 25 --rate $(scaled 25) --pub-conns 25 --pipeline 1 --duration $d --warmup $w"
+      else echo "fanout --subscribers 4000 --channels 1000 --rate $(scaled 1000) --pub-conns 1000 --pipeline 1 --duration $d --warmup $w"; fi ;;
     idle-15k)
       if ((q)); then echo "idle --subscribers 200 --channels 20 --duration $d --settle 1"
       else echo "idle --subscribers 15000 --channels 1000 --duration $d --settle 5"; fi ;;
@@ -141,6 +157,17 @@ scenario_args() {
     heartbeat-50k)
       if ((q)); then echo "heartbeat --sessions 100 --rate 500 --duration $d --warmup $w"
       else echo "heartbeat --sessions 10000 --rate 50000 --hb-conns 8 --pipeline 16 --duration $d --warmup $w"; fi ;;
+  esac
+}
+
+# How many load-tool processes run scenario $1 side by side, each with scenario_args on channels of its
+# own, merged into one run (bench/run.sh merge). A server process here holds at most 20,000 open files
+# (the hard limit; no CAP_SYS_RESOURCE to raise it), so 2 processes of 9,500 subscribers reach the most
+# one server holds, with each tool process far from its own limit.
+scenario_parts() {
+  case "$1" in
+    fanout-19k-9500) echo 2 ;;
+    *) echo 1 ;;
   esac
 }
 
@@ -154,6 +181,7 @@ prewarm_args() {
 applies() {
   case "$1" in
     heartbeat-50k) [[ "$2" == herald* ]] ;;  # the peers have no presence / heartbeat API
+    replay-*) [[ "$2" != ceiling ]] ;;         # the ceiling keeps no history
     *) return 0 ;;
   esac
 }
@@ -172,7 +200,11 @@ estimate() {
     esac
   done
   case "$1" in
-    fanout-*) s=$((subs / 2000 + warmup + duration + 4)) ;;
+    fanout-*|steady-*)
+      local parts
+      parts="$(scenario_parts "$1")"
+      if ((parts > 1)); then s=$((subs * parts / 1000 + 15 + warmup + duration + 6))  # run_parts' --start-at
+      else s=$((subs / 2000 + warmup + duration + 4)); fi ;;
     idle-*) s=$((subs / 2000 + duration + 6 + 2)) ;;
     replay-*) s=$((subs / 1000 + missed * channels / 10000 + 8 + (prewarm ? 8 : 0))) ;;
     heartbeat-*) s=$((sessions / 3000 + warmup + duration + 3)) ;;
@@ -197,6 +229,7 @@ herald_jar="${HERALD_JAR:-$root/gateway/target/herald.jar}"
 server_logs=""
 
 TOOL_PID=""        # the load-tool run in progress
+TOOL_PIDS=()       # the load-tool processes of a run in parts, in progress
 
 # Runs the load tool in the background and waits for it (so a signal to this script is handled at
 # once): $1 = bound in seconds, $2 = file for its stderr, $3 = file for its stdout, then its arguments.
@@ -210,12 +243,57 @@ run_tool() {
   return "$rc"
 }
 
+# Runs one fan-out in $4 parts side by side, each a load-tool process with the same arguments on
+# channels of its own (--channel-prefix), all publishing from the same wall-clock time (--start-at, after
+# every part connected), then merges their JSON lines into one (bench/run.sh merge: counts and rates
+# summed, latency from the merged histograms, server CPU per delivery of all parts):
+# $1 = bound in seconds, $2 = log (each part's table goes to <log>-partK.log), $3 = file for the merged
+# line, $4 = parts, $5 = label, then the load tool's arguments (--out is the merged line's file).
+run_parts() {
+  local bound="$1" err="$2" stdout="$3" parts="$4" label="$5" rc=0 k subs=0 i results_file=""
+  shift 5
+  local args=("$@") pass=()
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    case "${args[$i]}" in
+      --subscribers) subs="${args[$((i + 1))]}" ;;
+      --out) results_file="${args[$((i + 1))]}"; i=$((i + 1)); continue ;;
+      --label) i=$((i + 1)); continue ;;
+    esac
+    pass+=("${args[$i]}")
+  done
+  # connecting takes about 1 s per 1,000 subscribers here (all parts at once); then 15 s to spare
+  local start_at=$(( $(date +%s%3N) + (subs * parts / 1000 + 15) * 1000 )) files=()
+  TOOL_PIDS=()
+  for ((k = 0; k < parts; k++)); do
+    local part="${err%.log}-part$k"
+    files+=(--in "$part.json")
+    timeout --kill-after=10 "$bound" "$here/run.sh" "${pass[@]}" --channel-prefix "b$$-$RANDOM-p$k-" \
+      --start-at "$start_at" --latency-buckets --label "$label" --out "$part.json" \
+      >/dev/null 2>"$part.log" </dev/null &
+    TOOL_PIDS+=($!)
+  done
+  echo "== $parts parts side by side, publishing from $(date -u -d "@$((start_at / 1000))" +%H:%M:%S) UTC: ${err%.log}-part*.log" >>"$err"
+  for k in "${!TOOL_PIDS[@]}"; do
+    local prc=0
+    wait "${TOOL_PIDS[$k]}" || prc=$?
+    ((rc == 0)) && rc=$prc
+  done
+  TOOL_PIDS=()
+  "$here/run.sh" merge "${files[@]}" --label "$label" ${results_file:+--out "$results_file"} >"$stdout" 2>>"$err" \
+    || { ((rc == 0)) && rc=3; }
+  return "$rc"
+}
+
 cleanup() {
   local i
   if [[ -n "$TOOL_PID" ]]; then
     peers_stop_pid "$TOOL_PID" 10
     TOOL_PID=""
   fi
+  for i in "${TOOL_PIDS[@]}"; do
+    peers_stop_pid "$i" 10
+  done
+  TOOL_PIDS=()
   for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do
     peers_stop_pid "${STARTED[$i]}" 30
   done
@@ -322,6 +400,16 @@ start_target() {
       T_PIDS="$pid"
       T_OPTS=(--server-children --sub-path '/sub/{chs}' --channel-sep , --pub-path '/pub/{ch}' --pub-format raw)
       ;;
+    ceiling)
+      local line pid port
+      line="$("$here/peers/ceiling/ceiling.sh" start --dir "$server_logs/$run-$t")" || return 1
+      pid="$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<< "$line")"
+      port="$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<< "$line")"
+      STARTED+=("$pid")
+      T_URLS="http://127.0.0.1:$port"
+      T_PIDS="$pid"
+      T_OPTS=(--sub-path '/sub/{chs}' --channel-sep , --pub-path '/pub/{ch}' --pub-format raw)
+      ;;
     sse-channel)
       local line pid port
       line="$("$here/peers/sse-channel/sse-channel.sh" start --dir "$server_logs/$run-$t")" || return 1
@@ -367,7 +455,9 @@ if ((dry_run)); then
   for p in "${plan[@]}"; do
     i=$((i + 1))
     read -r s t r <<< "$p"
-    printf '%3d  %-14s %-15s rep %d  ~%3d s  bench/run.sh %s\n' "$i" "$s" "$t" "$r" "$(estimate "$s" "$t")" "$(scenario_args "$s" "$t")"
+    parts="$(scenario_parts "$s")"
+    printf '%3d  %-15s %-15s rep %d  ~%3d s  %sbench/run.sh %s\n' "$i" "$s" "$t" "$r" "$(estimate "$s" "$t")" \
+      "$( ((parts > 1)) && echo "$parts x ")" "$(scenario_args "$s" "$t")"
   done
   exit 0
 fi
@@ -442,8 +532,14 @@ for p in "${plan[@]}"; do
         "${T_OPTS[@]}" --max-seconds "$max_s" "${extra[@]}" || true
     fi
     echo "== run: ${args[*]} --label $s/$t" >>"$log"
-    run_tool $((max_s + 30)) "$log" "$out/last.json" "${args[@]}" --target "$T_URLS" --server-pid "$T_PIDS" \
-      "${T_OPTS[@]}" --label "$s/$t" --out "$results" --max-seconds "$max_s" "${extra[@]}" || status=$?
+    parts="$(scenario_parts "$s")"
+    if ((parts > 1)); then
+      run_parts $((max_s + 30)) "$log" "$out/last.json" "$parts" "$s/$t" "${args[@]}" --target "$T_URLS" \
+        --server-pid "$T_PIDS" "${T_OPTS[@]}" --out "$results" --max-seconds "$max_s" "${extra[@]}" || status=$?
+    else
+      run_tool $((max_s + 30)) "$log" "$out/last.json" "${args[@]}" --target "$T_URLS" --server-pid "$T_PIDS" \
+        "${T_OPTS[@]}" --label "$s/$t" --out "$results" --max-seconds "$max_s" "${extra[@]}" || status=$?
+    fi
     json="$(cat "$out/last.json" 2>/dev/null)"
     rm -f "$out/last.json"
     echo "$json" >>"$log"
@@ -453,7 +549,7 @@ for p in "${plan[@]}"; do
   printf '%d\t%s\t%s\t%d\t%d\t%s\t%d\t%s\n' "$i" "$s" "$t" "$r" "$status" "$before" "$secs" "logs/$run_id.log" >> "$out/runs.tsv"
   ((status == 0)) || failures=$((failures + 1))
   case "$s" in
-    fanout-*) fig="deliveries/s $(jfield deliveries_per_s "${json:-}"), p99 $(jfield latency_p99_us "${json:-}") µs, server CPU $(jfield server_cpu_us_per_delivery "${json:-}") µs/delivery" ;;
+    fanout-*|steady-*) fig="deliveries/s $(jfield deliveries_per_s "${json:-}"), p99 $(jfield latency_p99_us "${json:-}") µs, server CPU $(jfield server_cpu_us_per_delivery "${json:-}") µs/delivery" ;;
     idle-*) fig="open $(jfield open_settled "${json:-}"), RSS $(jfield rss_per_conn_bytes "${json:-}") B/conn" ;;
     replay-*) fig="caught up $(jfield caught_up "${json:-}") in $(jfield catch_up_s "${json:-}") s (publish $(jfield publish_missed_s "${json:-}") s), lost $(jfield lost "${json:-}")" ;;
     heartbeat-*) fig="beats/s $(jfield beats_per_s "${json:-}"), p99 $(jfield beat_latency_p99_us "${json:-}") µs" ;;

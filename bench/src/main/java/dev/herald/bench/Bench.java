@@ -12,7 +12,8 @@ import java.util.Locale;
  * servers on this machine and prints a table (stderr) and one JSON line (stdout). Modes:
  * {@code fanout}, {@code idle}, {@code replay-storm}, {@code heartbeat}, {@code publish};
  * {@code --help} lists the options. {@code chart} and {@code summary} read collected JSON lines
- * instead (see {@link dev.herald.bench.chart.ChartMain}). Exit status: 0 clean run, 1 the run found lost / doubled /
+ * instead (see {@link dev.herald.bench.chart.ChartMain}); {@code merge} joins the parts of one run that several
+ * processes measured side by side (see {@link Merge}). Exit status: 0 clean run, 1 the run found lost / doubled /
  * reordered events or errors, 2 bad options or limits, 3 the run failed (e.g. the server went away),
  * 4 stopped by {@code --max-seconds}.
  */
@@ -26,6 +27,9 @@ public final class Bench {
   public static void main(String[] args) {
     if (args.length > 0 && dev.herald.bench.chart.ChartMain.handles(args[0])) {
       System.exit(dev.herald.bench.chart.ChartMain.run(args)); // offline: chart / summary of --out files
+    }
+    if (args.length > 0 && Merge.handles(args[0])) {
+      System.exit(Merge.run(args)); // offline: several processes' parts of one run as one line
     }
     for (String a : args) {
       if (a.equals("--help") || a.equals("-h")) {

@@ -29,6 +29,22 @@ final class FanoutMode {
     }
   }
 
+  /** Waits until wall-clock {@code atMillis} (0: not at all); a process that got there late says how late. */
+  private static void awaitStart(Report r, long atMillis) throws InterruptedException {
+    if (atMillis <= 0) {
+      return;
+    }
+    long wait = atMillis - System.currentTimeMillis();
+    if (wait < 0) {
+      r.json("start_late_ms", -wait);
+      r.note(String.format(Locale.ROOT, "started %,d ms after --start-at: connecting took longer", -wait));
+      return;
+    }
+    Bench.log("connected: starting at --start-at, in %,d ms", wait);
+    Thread.sleep(wait);
+    r.json("start_late_ms", 0);
+  }
+
   static Report run(Run run, boolean publishMode) throws InterruptedException {
     Options o = run.options;
     int n = (int) o.num("subscribers", publishMode ? 0 : 1000);
@@ -80,6 +96,7 @@ final class FanoutMode {
     Publisher pub = new Publisher(run.net, run.pubTarget, names, pubConns, depth,
         new Publisher.Format(o.str("pub-path"), o.str("batch-path"), !"raw".equals(o.str("pub-format")), batch,
             (int) o.num("payload-bytes")));
+    awaitStart(r, o.num("start-at")); // before the publisher connects: a server may close an idle keep-alive one
     pub.connect(run.net);
     long warmupSeconds = o.num("warmup");
     if (warmupSeconds > 0) {
@@ -156,6 +173,9 @@ final class FanoutMode {
           .put("delivery_window_s", "first publish to last delivery", Report.round(windowNanos / 1e9, 3), "s")
           .put("subscribers_open_at_end", "streams open at the end", openAtEnd, "")
           .latency("latency", "latency", latency);
+      if (o.bool("latency-buckets")) {
+        r.json("latency_buckets", latency.buckets());
+      }
     }
     if (warmupSeconds > 0) {
       r.json("warmup_s", warmupSeconds);

@@ -59,11 +59,19 @@ final class Lane implements HttpConn.Client {
    * out. A paced lane ({@code rate} > 0) is woken by {@code pacer} when its next request is due.
    */
   void begin(double rate, long durationNanos, Pacer pacer) {
+    begin(rate, durationNanos, pacer, 0);
+  }
+
+  /**
+   * The same, with a paced lane's first request {@code phaseNanos} late (and its end as late), so lanes
+   * of one publisher spread their requests over each interval instead of all sending at its start.
+   */
+  void begin(double rate, long durationNanos, Pacer pacer, long phaseNanos) {
     done = false; // at once, so a caller waiting for done() never sees the previous phase's
     conn.loop().loop().execute(() -> {
       conn.client(this);
       this.rate = rate;
-      start = System.nanoTime();
+      start = System.nanoTime() + (rate > 0 ? phaseNanos : 0);
       end = durationNanos == Long.MAX_VALUE ? Long.MAX_VALUE : start + durationNanos;
       issued = 0;
       stopped = false;
@@ -137,7 +145,7 @@ final class Lane implements HttpConn.Client {
       finish();
       return;
     }
-    long target = rate > 0 ? (long) (rate * (now - start) / 1e9) + 1 : Long.MAX_VALUE;
+    long target = rate <= 0 ? Long.MAX_VALUE : now - start < 0 ? 0 : (long) (rate * (now - start) / 1e9) + 1;
     while (issued < target && conn.inFlight() < depth) {
       if (!work.send(conn)) {
         finish();

@@ -45,6 +45,43 @@ final class LogHistogram {
     max = Math.max(max, other.max);
   }
 
+  /**
+   * The non-empty buckets as {@code [lowest value, count]} pairs, in order: with {@link #ofBuckets} a
+   * histogram travels in a JSON line (a few hundred pairs) and several processes' merge exactly.
+   */
+  java.util.List<java.util.List<Long>> buckets() {
+    java.util.List<java.util.List<Long>> out = new java.util.ArrayList<>();
+    for (int i = 0; i < BUCKETS; i++) {
+      if (counts[i] != 0) {
+        out.add(java.util.List.of(lowest(i), counts[i]));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds {@code count} values equal to {@code value} (from {@link #buckets()}): the sum, and so the
+   * mean, then counts each value at its bucket's lowest; the max is the bucket's highest.
+   */
+  void record(long value, long count) {
+    if (count <= 0) {
+      return;
+    }
+    int i = index(Math.max(0, value));
+    counts[i] += count;
+    this.count += count;
+    sum += lowest(i) * count;
+    min = Math.min(min, lowest(i));
+    max = Math.max(max, highest(i));
+  }
+
+  /** Lowers the max to {@code trueMax} when it is below (after {@link #record(long, long)}). */
+  void limitMax(long trueMax) {
+    if (count > 0 && trueMax >= 0) {
+      max = Math.min(max, trueMax);
+    }
+  }
+
   /** Forgets every value. */
   void reset() {
     java.util.Arrays.fill(counts, 0);

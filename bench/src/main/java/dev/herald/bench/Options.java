@@ -49,6 +49,8 @@ final class Options {
       {"hb-start-path", "/v1/heartbeat/start", "heartbeat: start path"},
       {"hb-path", "/v1/heartbeat", "heartbeat: beat path"},
       {"hb-cookie", "herald_sid", "heartbeat: session cookie name"},
+      {"start-at", "0", "fanout: wall-clock ms since the epoch at which to begin publishing (warm-up included), after connecting; several processes given the same time measure one window (0: at once)"},
+      {"latency-buckets", "false", "fanout: add the delivery latency histogram to the JSON line (for bench merge)"},
       {"label", null, "free text copied into the JSON line (e.g. herald-memory-1node)"},
       {"out", null, "also append the JSON line to this file"},
       {"max-seconds", "900", "hard bound on the whole run; the tool exits past it"},

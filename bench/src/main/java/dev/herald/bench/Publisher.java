@@ -83,8 +83,9 @@ final class Publisher {
    */
   void begin(double eventsPerSecond, long durationNanos) {
     double requestsPerLane = eventsPerSecond / format.batch() / lanes.size();
-    for (Lane l : lanes) {
-      l.begin(requestsPerLane, durationNanos, pacer);
+    long interval = requestsPerLane > 0 ? (long) (1e9 / requestsPerLane) : 0;
+    for (int i = 0; i < lanes.size(); i++) { // paced lanes staggered evenly over one interval: a steady load
+      lanes.get(i).begin(requestsPerLane, durationNanos, pacer, interval / lanes.size() * i);
     }
   }
 

@@ -37,7 +37,8 @@ final class Chart {
       "herald-cluster", new Color(0x7B, 0x3F, 0xBF),
       "nchan-1w", new Color(0xE0, 0x7B, 0x00),
       "nchan-2w", new Color(0xC0, 0x39, 0x2B),
-      "sse-channel", new Color(0x70, 0x70, 0x70));
+      "sse-channel", new Color(0x70, 0x70, 0x70),
+      "ceiling", new Color(0x00, 0x00, 0x00));
   private static final Color[] MORE = {
       new Color(0x2C, 0xA0, 0x2C), new Color(0xD6, 0x27, 0x8B), new Color(0x8C, 0x56, 0x4B),
       new Color(0x17, 0xBE, 0xCF), new Color(0xBC, 0xBD, 0x22)};
@@ -60,7 +61,7 @@ final class Chart {
   }
 
   private static final List<String> ORDER =
-      List.of("herald", "herald-redis", "herald-cluster", "nchan-1w", "nchan-2w", "sse-channel");
+      List.of("herald", "herald-redis", "herald-cluster", "nchan-1w", "nchan-2w", "sse-channel", "ceiling");
 
   private static int rank(String target) {
     int i = ORDER.indexOf(target);

@@ -9,7 +9,7 @@ import java.util.Map;
  * A small reader for the load tool's JSON lines: objects become {@link LinkedHashMap}s, arrays
  * {@link ArrayList}s, numbers {@link Long} (whole) or {@link Double}, plus strings, booleans and null.
  */
-final class Json {
+public final class Json {
   private final String s;
   private int i;
 
@@ -31,7 +31,7 @@ final class Json {
 
   /** Parses a JSON object line. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> object(String line) {
+  public static Map<String, Object> object(String line) {
     Object v = parse(line);
     if (!(v instanceof Map)) {
       throw new IllegalArgumentException("not a JSON object");

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Medians per scenario and target, and Herald/peer ratios, as Markdown tables: one table per
  * scenario, a row per target (medians over its runs), then a row per Herald target and peer with the
- * ratio Herald ÷ peer of each figure. Targets whose name starts with {@code herald} are Herald's.
+ * ratio Herald ÷ peer of each figure, and a row per target with its ratio to the {@code ceiling} (bench's
+ * minimal raw-Netty writer: what SSE fan-out can cost at least on this machine) when that ran. Targets
+ * whose name starts with {@code herald} are Herald's.
  */
 final class Summary {
   /** A figure of a mode: JSON key, column title, whether more is better. */
@@ -63,6 +65,9 @@ final class Summary {
     };
   }
 
+  /** The target every other one is also shown as a fraction of. */
+  static final String CEILING = "ceiling";
+
   static boolean isHerald(String target) {
     return target.toLowerCase(Locale.ROOT).startsWith("herald");
   }
@@ -108,27 +113,40 @@ final class Summary {
           continue;
         }
         for (Map.Entry<String, List<RunRecord>> p : byTarget.entrySet()) {
-          if (isHerald(p.getKey())) {
-            continue;
+          if (!isHerald(p.getKey()) && !p.getKey().equals(CEILING)) {
+            ratioRow(b, h, p, ms, integ, true);
           }
-          b.append("| **").append(h.getKey()).append(" ÷ ").append(p.getKey()).append("** | | |");
-          for (Metric m : ms) {
-            double hv = RunRecord.median(h.getValue(), m.key());
-            double pv = RunRecord.median(p.getValue(), m.key());
-            b.append(' ').append(ratio(hv, pv)).append(" |");
-          }
-          b.append(integ.isEmpty() ? "" : " |").append('\n');
+        }
+      }
+      List<RunRecord> ceiling = byTarget.get(CEILING);
+      for (Map.Entry<String, List<RunRecord>> t : ceiling == null ? List.<Map.Entry<String, List<RunRecord>>>of()
+          : byTarget.entrySet()) {
+        if (!t.getKey().equals(CEILING)) {
+          ratioRow(b, t, Map.entry(CEILING, ceiling), ms, integ, isHerald(t.getKey()));
         }
       }
       b.append('\n');
       if (ms.stream().anyMatch(m -> !m.higherBetter())) {
-        b.append("Medians of each target's runs. Ratios are Herald ÷ peer: above 1 is better for ");
+        b.append("Medians of each target's runs. Ratios are Herald ÷ peer").append(ceiling == null ? "" : " and target ÷ "
+            + CEILING).append(": above 1 is better for ");
         List<String> higher = ms.stream().filter(Metric::higherBetter).map(Metric::title).toList();
         b.append(higher.isEmpty() ? "none of the figures" : String.join(", ", higher));
         b.append(", below 1 is better for the others.\n\n");
       }
     }
     return b.toString();
+  }
+
+  /** A row of {@code a ÷ b} for each figure (in bold when {@code bold}). */
+  private static void ratioRow(StringBuilder b, Map.Entry<String, List<RunRecord>> a,
+      Map.Entry<String, List<RunRecord>> by, List<Metric> ms, List<String> integ, boolean bold) {
+    String name = a.getKey() + " ÷ " + by.getKey();
+    b.append("| ").append(bold ? "**" + name + "**" : name).append(" | | |");
+    for (Metric m : ms) {
+      b.append(' ').append(ratio(RunRecord.median(a.getValue(), m.key()), RunRecord.median(by.getValue(), m.key())))
+          .append(" |");
+    }
+    b.append(integ.isEmpty() ? "" : " |").append('\n');
   }
 
   private static String describe(RunRecord r) {

@@ -82,13 +82,22 @@ class ChartTest {
     // deliveries 110,000 / 50,000; p99 2,000 / 4,000; CPU 4 / 6
     assertTrue(md.contains("| **herald ÷ nchan-1w** | | | 2.20× | 1.00× | 0.50× | 0.67× |"), md);
     assertFalse(md.contains("nchan-1w ÷"), md);
+    assertFalse(md.contains("÷ ceiling"), md);
+
+    rs.add(RunRecord.of(Json.object(fanout("fanout-1k/ceiling", 1000, 1, 200_000, 1000, 2.0))));
+    md = Summary.render(rs);
+    // every target as a fraction of the ceiling; the ceiling is no peer of Herald's
+    assertTrue(md.contains("| **herald ÷ ceiling** | | | 0.55× | 1.00× | 2.00× | 2.00× |"), md);
+    assertTrue(md.contains("| nchan-1w ÷ ceiling | | | 0.25× | 1.00× | 4.00× | 3.00× |"), md);
+    assertFalse(md.contains("ceiling ÷"), md);
+    assertEquals(md.indexOf("herald ÷ ceiling"), md.lastIndexOf("herald ÷ ceiling"), md);
   }
 
   @Test
   void drawsAPngOfTheFanoutRuns() throws Exception {
     Path in = dir.resolve("results.jsonl");
     List<String> lines = new ArrayList<>();
-    for (String t : new String[] {"herald", "nchan-1w", "sse-channel"}) {
+    for (String t : new String[] {"herald", "nchan-1w", "sse-channel", "ceiling"}) {
       lines.add(fanout("fanout-1k/" + t, 1000, 1, 100_000, 3000, 5));
       lines.add(fanout("fanout-10k/" + t, 10_000, 1, 100_000, 9000, 4));
       lines.add(fanout("fanout-10k-1k/" + t, 10_000, 1000, 50_000, 20_000, 9));
