@@ -1,8 +1,10 @@
 package dev.herald.replay.api;
 
 import dev.herald.bus.BusRequests;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -75,18 +77,36 @@ public final class HistoryClient {
             .map(m -> HeadsReply.fromJson(channels, m.body()).heads()));
   }
 
-  /** This node's replay verticle called directly when it offers its service here, else a request. */
+  /**
+   * This node's replay verticle called directly when it offers its service here, else a request. Either way
+   * the result reaches the caller's context, as a reply would: a store that answers on a thread of its own
+   * (Redis) is brought back to it; one that answered at once (memory) is returned as it is.
+   */
   private <T> Future<T> call(String address, Function<HistoryService, Future<T>> local,
                              Supplier<Future<T>> remote) {
     HistoryService service = requests.local(address, HistoryService.class);
     if (service == null) {
       return remote.get();
     }
+    Context caller = Vertx.currentContext();
+    Future<T> result;
     try {
-      return local.apply(service);
+      result = local.apply(service);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    if (caller == null || result.isComplete()) {
+      return result;
+    }
+    Promise<T> back = Promise.promise();
+    result.onComplete(ar -> {
+      if (Vertx.currentContext() == caller) {
+        back.handle(ar);
+      } else {
+        caller.runOnContext(v -> back.handle(ar));
+      }
+    });
+    return back.future();
   }
 
   /**

@@ -76,7 +76,7 @@ public record PublishRequest(String channel, String event, String data, String i
     if (data == null) {
       throw Fields.bad("data is missing");
     }
-    return new PublishRequest(channel, event, compact(data, DATA, jsonText), checkKey(idempotencyKey));
+    return new PublishRequest(channel, event, compact(data, RAW_DATA, jsonText), checkKey(idempotencyKey));
   }
 
   private static void checkNames(String channel, String event) {
