@@ -6,6 +6,8 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.List;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,6 +19,9 @@ import java.util.function.LongSupplier;
  *   that role), and to the cluster only when there is none ({@code NO_HANDLERS}). The event bus would
  *   otherwise pick a node round robin: a network hop per request, and, while a member is cut off but
  *   not yet noticed, a request that waits out its timeout on the far side.</li>
+ *   <li><b>Local calls.</b> When the verticle serving an address runs in the caller's own Vert.x and offers
+ *   its work as a {@link LocalServices local service}, a typed client calls it directly ({@link #local}),
+ *   with the same deadline ({@link #deadline()}), instead of sending a message.</li>
  *   <li><b>Deadline.</b> Each request carries the header {@value #DEADLINE}: the wall-clock time
  *   (epoch milliseconds) after which its caller has stopped waiting. A verticle refuses a request it
  *   cannot finish by then ({@link #tooLate}), so a request that arrives late (held in a connection
@@ -37,6 +42,7 @@ public final class BusRequests {
   private final EventBus bus;
   private final long timeoutMs;
   private final LongSupplier clock;
+  private final ConcurrentMap<String, List<Object>> services;
 
   /**
    * @param bus       the event bus
@@ -53,6 +59,20 @@ public final class BusRequests {
     this.bus = bus;
     this.timeoutMs = timeoutMs;
     this.clock = clock;
+    this.services = LocalServices.of(bus);
+  }
+
+  /**
+   * The service that this Vert.x's verticle serving {@code address} offers ({@link LocalServices}), or
+   * {@code null} when there is none: then send a {@link #request}.
+   */
+  public <S> S local(String address, Class<S> type) {
+    return LocalServices.find(services, address, type);
+  }
+
+  /** The deadline of a request made now (epoch ms): a local call is given it as a message would carry it. */
+  public long deadline() {
+    return clock.getAsLong() + timeoutMs;
   }
 
   public long timeoutMs() {
@@ -61,7 +81,7 @@ public final class BusRequests {
 
   /** Sends a request, local first, with its deadline; fails as {@link EventBus#request} does. */
   public <T> Future<Message<T>> request(String address, Object body) {
-    long deadline = clock.getAsLong() + timeoutMs;
+    long deadline = deadline();
     return this.<T>send(address, body, deadline, true).recover(failure -> {
       if (failure instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
         return send(address, body, deadline, false);
@@ -96,6 +116,14 @@ public final class BusRequests {
    */
   public static String tooLate(Message<?> message, long workMs) {
     return tooLate(deadline(message), workMs, System.currentTimeMillis());
+  }
+
+  /**
+   * Why work with {@code deadline} (epoch ms, {@link Long#MAX_VALUE} for none) must be refused now, or
+   * {@code null}: {@link #tooLate(Message, long)} for a {@link #local} call.
+   */
+  public static String tooLate(long deadline, long workMs) {
+    return tooLate(deadline, workMs, System.currentTimeMillis());
   }
 
   static String tooLate(long deadline, long workMs, long now) {

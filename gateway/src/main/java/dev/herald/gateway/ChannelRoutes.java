@@ -53,7 +53,7 @@ final class ChannelRoutes {
     PublishRequest request = Publishing.single(channel, RawJson.object(bodyText(ctx)), key);
     Guard.caller(ctx).requirePublish(List.of(channel));
     history.publish(request)
-        .onSuccess(r -> Responses.json(ctx, r.duplicate() ? 200 : 201, idJson(r)))
+        .onSuccess(r -> Responses.json(ctx, r.duplicate() ? 200 : 201, idText(r)))
         .onFailure(e -> Problems.send(ctx, e, SERVICE));
   }
 
@@ -127,6 +127,14 @@ final class ChannelRoutes {
 
   private static JsonObject idJson(PublishResult r) {
     return new JsonObject().put("channel", r.channel()).put("id", r.id());
+  }
+
+  /**
+   * {@link #idJson} written directly, for the single publish (the hot path): a channel name and an id hold only
+   * characters JSON takes as they are (Names, Cursor), so nothing needs escaping.
+   */
+  private static Buffer idText(PublishResult r) {
+    return Buffer.buffer("{\"channel\":\"" + r.channel() + "\",\"id\":\"" + r.id() + "\"}");
   }
 
   static String bodyText(RoutingContext ctx) {

@@ -97,16 +97,20 @@ final class ReadinessVerticle extends VerticleBase {
 
   /** The run in progress, or a new one; its result becomes {@code last}. */
   private Future<JsonObject> refresh() {
-    if (running == null) {
-      running = run().andThen(ar -> {
-        running = null;
-        if (ar.succeeded()) {
-          last = ar.result();
-          lastAt = System.currentTimeMillis();
-        }
-      });
+    if (running != null) {
+      return running;
     }
-    return running;
+    Future<JsonObject> run = run();
+    running = run;
+    // a run whose checks all answered at once has completed already: it must not stay "in progress"
+    run.onComplete(ar -> {
+      running = null;
+      if (ar.succeeded()) {
+        last = ar.result();
+        lastAt = System.currentTimeMillis();
+      }
+    });
+    return run;
   }
 
   private Future<JsonObject> run() {

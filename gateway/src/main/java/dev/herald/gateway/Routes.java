@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -34,6 +35,12 @@ final class Routes {
 
   private record Declared(Pattern pattern, Set<String> methods) {
   }
+
+  /** A method, route template and status: a few dozen combinations (methods outside the set count as OTHER). */
+  private record CounterKey(String method, String route, int status) {
+  }
+
+  private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
   /**
    * @param body  reads the bodies of POST routes (within {@code http.maxBodyBytes})
@@ -102,14 +109,22 @@ final class Routes {
   }
 
   private void count(RoutingContext ctx) {
-    count(registry, ctx.request().method().name(), ctx.get(ROUTE_KEY, "unmatched"), ctx.response().getStatusCode());
+    String method = METHODS.contains(ctx.request().method().name()) ? ctx.request().method().name() : "OTHER";
+    String route = ctx.get(ROUTE_KEY, "unmatched");
+    int status = ctx.response().getStatusCode();
+    // one lookup per answer; the builder and the registry's own lookup only for a combination not seen yet
+    counters.computeIfAbsent(new CounterKey(method, route, status), k -> counter(registry, method, route, status))
+        .increment();
   }
 
-  /** Counts an answer in {@code herald.http.requests}; {@code route} is a template, {@code unmatched} or {@code unreadable}. */
-  static void count(MeterRegistry registry, String method, String route, int status) {
-    Counter.builder("herald.http.requests").description("HTTP requests answered, by route template and status")
-        .tag("method", METHODS.contains(method) ? method : "OTHER").tag("route", route)
+  /**
+   * {@code herald.http.requests} for one combination; {@code method} one of {@link #METHODS} or {@code OTHER},
+   * {@code route} a template, {@code unmatched} or {@code unreadable}.
+   */
+  static Counter counter(MeterRegistry registry, String method, String route, int status) {
+    return Counter.builder("herald.http.requests").description("HTTP requests answered, by route template and status")
+        .tag("method", method).tag("route", route)
         .tag("status", Integer.toString(status))
-        .register(registry).increment();
+        .register(registry);
   }
 }

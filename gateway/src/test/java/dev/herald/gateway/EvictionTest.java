@@ -3,9 +3,6 @@ package dev.herald.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.replay.api.HistoryAddresses;
-import dev.herald.replay.api.HistoryClient;
-import dev.herald.replay.api.PublishRequest;
 import dev.herald.sse.api.SseAddresses;
 import dev.herald.sse.testing.SseTestClient;
 import io.vertx.core.Future;
@@ -53,10 +50,16 @@ class EvictionTest {
     SseTestClient healthy = Streams.live(vertx, node.port(), "/v1/stream?channel=" + ch);
     NetSocket stalled = TestNode.await(stalledReader(vertx, node.port(), ch));
 
-    HistoryClient history = new HistoryClient(vertx.eventBus(), new HistoryAddresses("herald"), 10_000);
+    // published over HTTP, one after another, as a publisher would: each waits for its answer
+    Api publisher = new Api(vertx, node.port());
     String data = Json.encode("x".repeat(EVENT_CHARS));
     AtomicLong published = new AtomicLong();
-    String lastId = TestNode.await(flood(history, ch, data, evicted.future(), published));
+    while (!evicted.future().isComplete() && published.get() <= FLOOD_CAP) {
+      publisher.publish(ch, null, data);
+      published.addAndGet(data.length());
+    }
+    assertTrue(evicted.future().isComplete(), "no eviction after " + published.get() + " bytes");
+    String lastId = publisher.publish(ch, null, "\"last\"");
     JsonObject gone = TestNode.await(evicted.future());
     LoggerFactory.getLogger(EvictionTest.class).info("stalled reader evicted after {} bytes were published",
         published.get());
@@ -102,17 +105,5 @@ class EvictionTest {
           socket.write("GET /v1/stream?channel=" + ch + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n");
           return started.future();
         });
-  }
-
-  /** Publishes events one after another until {@code stop} completes or the cap is reached; answers the last id. */
-  private static Future<String> flood(HistoryClient history, String ch, String data, Future<?> stop, AtomicLong bytes) {
-    if (stop.isComplete() || bytes.get() > FLOOD_CAP) {
-      return stop.isComplete() ? history.publish(new PublishRequest(ch, null, "\"last\"", null)).map(r -> r.id())
-          : Future.failedFuture("no eviction after " + bytes.get() + " bytes");
-    }
-    return history.publish(new PublishRequest(ch, null, data, null)).compose(r -> {
-      bytes.addAndGet(data.length());
-      return flood(history, ch, data, stop, bytes);
-    });
   }
 }

@@ -1,13 +1,16 @@
 package dev.herald.replay;
 
 import dev.herald.bus.BusRequests;
+import dev.herald.bus.LocalServices;
 import dev.herald.replay.api.Cursor;
 import dev.herald.replay.api.HeadsReply;
 import dev.herald.replay.api.HeadsRequest;
 import dev.herald.replay.api.HistoryAddresses;
 import dev.herald.replay.api.HistoryFailure;
 import dev.herald.replay.api.HistoryOptions;
+import dev.herald.replay.api.HistoryPage;
 import dev.herald.replay.api.HistoryRequest;
+import dev.herald.replay.api.HistoryService;
 import dev.herald.replay.api.HistoryStats;
 import dev.herald.replay.api.PublishMessage;
 import dev.herald.replay.api.PublishReply;
@@ -24,10 +27,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * {@code <prefix>.history.heads} (where channels stand) and {@code <prefix>.history.stats} (this
  * node's busiest channels), and runs the store's housekeeping. A publish that could not be stored
  * before its deadline ({@link BusRequests}) is refused unstored. Failures reply with the
- * {@link HistoryFailure} codes.
+ * {@link HistoryFailure} codes. The clients of its own Vert.x call the same work directly
+ * ({@link HistoryService}, registered with {@link LocalServices} while it runs), on their own thread: the
+ * store is safe to call from any thread, and so is everything here.
  */
-public final class ReplayVerticle extends VerticleBase {
+public final class ReplayVerticle extends VerticleBase implements HistoryService {
   private static final Logger LOG = LoggerFactory.getLogger(ReplayVerticle.class);
   static final int TRACKED_CHANNELS = 10_000;
   static final long WARN_INTERVAL_MS = 10_000;
@@ -55,6 +62,7 @@ public final class ReplayVerticle extends VerticleBase {
   private final ChannelRates rates = new ChannelRates(TRACKED_CHANNELS, System::currentTimeMillis);
   private Counter published;
   private Counter late;
+  private final List<LocalServices.Registration> local = new ArrayList<>();
   private long timer = -1;
   private boolean expiring;
 
@@ -79,22 +87,29 @@ public final class ReplayVerticle extends VerticleBase {
         .register(metrics);
     Gauge.builder("herald.history.channels", channelGauge, AtomicLong::get)
         .description("Channels held by the history store").strongReference(true).register(metrics);
-    Future<Void> publish = bus.<Object>consumer(addresses.publish(), this::onPublish).completion();
-    Future<Void> history = bus.<Object>consumer(addresses.history(), this::onHistory).completion();
     late = Counter.builder("herald.requests.late").tag("service", "history")
         .description("Requests refused because they could not be carried out before their deadline").register(metrics);
+    Future<Void> publish = bus.<Object>consumer(addresses.publish(), this::onPublish).completion();
+    Future<Void> history = bus.<Object>consumer(addresses.history(), this::onHistory).completion();
     Future<Void> stats = bus.<Object>consumer(addresses.stats(), this::onStats).completion();
     Future<Void> heads = bus.<Object>consumer(addresses.heads(), this::onHeads).completion();
     long period = housekeepingPeriodMs(options);
     timer = vertx.setPeriodic(period, id -> housekeeping());
     refreshChannelCount();
-    return Future.all(publish, history, stats, heads).onSuccess(x -> LOG.info(
-        "history serving {} (maxEvents {}, maxAge {}, idleChannelTtl {}, housekeeping every {} ms)",
-        addresses.publish(), options.maxEvents(), options.maxAge(), options.idleChannelTtl(), period));
+    return Future.all(publish, history, stats, heads).onSuccess(x -> {
+      // this node's clients call the verticle directly from now on (no message, no hand-over)
+      for (String address : List.of(addresses.publish(), addresses.history(), addresses.heads())) {
+        local.add(LocalServices.register(bus, address, this));
+      }
+      LOG.info("history serving {} (maxEvents {}, maxAge {}, idleChannelTtl {}, housekeeping every {} ms)",
+          addresses.publish(), options.maxEvents(), options.maxAge(), options.idleChannelTtl(), period);
+    });
   }
 
   @Override
   public Future<?> stop() {
+    local.forEach(LocalServices.Registration::close);
+    local.clear();
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
@@ -102,13 +117,6 @@ public final class ReplayVerticle extends VerticleBase {
   }
 
   private void onPublish(Message<Object> m) {
-    String tooLate = BusRequests.tooLate(m, store.timeoutMs());
-    if (tooLate != null) {
-      late.increment();
-      storeFailed("history publish", new IllegalStateException("refused unstored: " + tooLate));
-      m.fail(HistoryFailure.UNAVAILABLE, "not stored: " + tooLate);
-      return;
-    }
     PublishMessage p;
     try {
       p = PublishMessage.fromJson(m.body(), JsonText::compact);
@@ -116,39 +124,57 @@ public final class ReplayVerticle extends VerticleBase {
       m.fail(e.failureCode(), e.getMessage());
       return;
     }
+    reply(m, publishChecked(p, BusRequests.deadline(m)), PublishReply::toJson);
+  }
+
+  @Override
+  public Future<PublishReply> publish(PublishMessage message, long deadline) {
+    PublishMessage p;
+    try {
+      p = message.checked(JsonText::compact);
+    } catch (ReplyException e) {
+      return Future.failedFuture(e);
+    }
+    return publishChecked(p, deadline);
+  }
+
+  /** Stores the events of a checked message, then fans them out in order; or refuses it, unstored. */
+  private Future<PublishReply> publishChecked(PublishMessage p, long deadline) {
+    String tooLate = BusRequests.tooLate(deadline, store.timeoutMs());
+    if (tooLate != null) {
+      late.increment();
+      storeFailed("history publish", new IllegalStateException("refused unstored: " + tooLate));
+      return failed(HistoryFailure.UNAVAILABLE, "not stored: " + tooLate);
+    }
     List<PublishRequest> requests = p.events();
     Future<List<HistoryStore.Appended>> appended =
         p.batch() ? store.appendAll(requests) : store.append(requests.get(0)).map(List::of);
-    appended.onComplete(ar -> {
+    return appended.transform(ar -> {
       if (ar.failed()) {
         storeFailed("history publish to " + requests.get(0).channel(), ar.cause());
-        m.fail(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
-      } else {
-        answer(m, p, ar.result());
+        return failed(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
       }
+      return answer(p, ar.result());
     });
   }
 
-  /** Fans out what was stored, in order, then replies; or fails the whole message on a conflict. */
-  private void answer(Message<Object> m, PublishMessage p, List<HistoryStore.Appended> outcomes) {
+  /** Fans out what was stored, in order, and answers; or fails the whole message on a conflict. */
+  private Future<PublishReply> answer(PublishMessage p, List<HistoryStore.Appended> outcomes) {
     List<PublishRequest> requests = p.events();
     if (outcomes.size() != requests.size()) {
-      m.fail(HistoryFailure.UNAVAILABLE, "the history store answered " + outcomes.size() + " results for "
+      return failed(HistoryFailure.UNAVAILABLE, "the history store answered " + outcomes.size() + " results for "
           + requests.size() + " events");
-      return;
     }
     for (int i = 0; i < outcomes.size(); i++) {
       if (outcomes.get(i).outcome() == HistoryStore.Outcome.CONFLICT) {
         PublishRequest r = requests.get(i);
-        m.fail(HistoryFailure.CONFLICT, (p.batch() ? "events[" + i + "]: " : "") + "idempotency key "
+        return failed(HistoryFailure.CONFLICT, (p.batch() ? "events[" + i + "]: " : "") + "idempotency key "
             + r.idempotencyKey() + " was used for another event on channel " + r.channel());
-        return;
       }
     }
     for (HistoryStore.Appended a : outcomes) {
       if (a.event() == null) { // SKIPPED without a CONFLICT: a store that broke its contract
-        m.fail(HistoryFailure.UNAVAILABLE, "the history store answered " + a.outcome() + " without a conflict");
-        return;
+        return failed(HistoryFailure.UNAVAILABLE, "the history store answered " + a.outcome() + " without a conflict");
       }
     }
     EventBus bus = vertx.eventBus();
@@ -170,7 +196,7 @@ public final class ReplayVerticle extends VerticleBase {
     if (newChannel) {
       refreshChannelCount();
     }
-    m.reply(new PublishReply(results, p.batch()).toJson());
+    return Future.succeededFuture(new PublishReply(results, p.batch()));
   }
 
   private void onHeads(Message<Object> m) {
@@ -181,34 +207,80 @@ public final class ReplayVerticle extends VerticleBase {
       m.fail(e.failureCode(), e.getMessage());
       return;
     }
-    store.heads(r.channels()).onComplete(ar -> {
+    reply(m, headsChecked(r), HeadsReply::toJson);
+  }
+
+  @Override
+  public Future<HeadsReply> heads(HeadsRequest request, long deadline) {
+    try {
+      return headsChecked(request.checked());
+    } catch (ReplyException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<HeadsReply> headsChecked(HeadsRequest r) {
+    return store.heads(r.channels()).transform(ar -> {
       if (ar.failed()) {
         storeFailed("heads read of " + r.channels().size() + " channels", ar.cause());
-        m.fail(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
-      } else {
-        m.reply(new HeadsReply(ar.result()).toJson());
+        return failed(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
       }
+      return Future.succeededFuture(new HeadsReply(ar.result()));
     });
   }
 
   private void onHistory(Message<Object> m) {
     HistoryRequest r;
-    Cursor.Position after;
     try {
       r = HistoryRequest.fromJson(m.body());
-      after = r.position();
     } catch (ReplyException e) {
       m.fail(e.failureCode(), e.getMessage());
       return;
     }
-    store.read(r.channel(), after, r.limit()).onComplete(ar -> {
+    reply(m, readChecked(r), page -> page.toJson(r.raw()));
+  }
+
+  @Override
+  public Future<HistoryPage> read(HistoryRequest request, long deadline) {
+    try {
+      return readChecked(request.checked());
+    } catch (ReplyException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<HistoryPage> readChecked(HistoryRequest r) {
+    Cursor.Position after;
+    try {
+      after = r.position();
+    } catch (ReplyException e) {
+      return Future.failedFuture(e);
+    }
+    return store.read(r.channel(), after, r.limit()).transform(ar -> {
       if (ar.failed()) {
         storeFailed("history read of " + r.channel(), ar.cause());
-        m.fail(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
+        return failed(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
+      }
+      return Future.succeededFuture(ar.result());
+    });
+  }
+
+  /** Answers {@code m} with what {@code result} gives, or with its failure's code (503 for any other failure). */
+  private static <T> void reply(Message<Object> m, Future<T> result, Function<T, Object> body) {
+    result.onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(body.apply(ar.result()));
+      } else if (ar.cause() instanceof ReplyException e) {
+        m.fail(e.failureCode(), e.getMessage());
       } else {
-        m.reply(ar.result().toJson(r.raw()));
+        m.fail(HistoryFailure.UNAVAILABLE, unavailable(ar.cause()));
       }
     });
+  }
+
+  /** The failure a caller sees: what a bus reply's {@code fail(code, message)} gives it. */
+  private static <T> Future<T> failed(int code, String message) {
+    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message));
   }
 
   private void onStats(Message<Object> m) {

@@ -249,6 +249,29 @@ class ReplayVerticleTest {
   }
 
   @Test
+  void thisNodesClientCallsTheVerticleWithoutAMessageAndSendsOnceItStops() throws Exception {
+    List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().addOutboundInterceptor(dc -> {
+      sent.add(dc.message().address());
+      dc.next();
+    });
+    BlockingQueue<StoredEvent> q = listen("direct");
+    PublishResult r = await(client.publish(req("direct", null, "{\"n\": 1}")));
+    assertEquals(1, next(q).seq(), "the event was fanned out");
+    assertEquals("{\"n\":1}", all("direct").events().get(0).data(), "stored compact, as a message's data is");
+    failure(client.publish(req("direct", "herald.x", "1")), 400);
+    assertEquals(List.of(addresses.channel("direct")), sent, "only the fan-out went over the bus: " + sent);
+    assertNotNull(r.id());
+
+    sent.clear();
+    await(vertx.undeploy(vertx.deploymentIDs().iterator().next()));
+    ReplyException gone = await(client.publish(req("direct", null, "2")).map(x -> (ReplyException) null)
+        .recover(e -> Future.succeededFuture((ReplyException) e)));
+    assertEquals(io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS, gone.failureType(), "no verticle: a message, unanswered");
+    assertTrue(sent.contains(addresses.publish()), "a stopped verticle is no longer called directly: " + sent);
+  }
+
+  @Test
   void badDataIsRefused() throws Exception {
     String ch = "bad-data";
     for (String bad : new String[] {"", "{", "1 2", "{\"a\":1} x", "'a'", "\"\\ud800\""}) {

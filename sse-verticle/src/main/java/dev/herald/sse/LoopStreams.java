@@ -7,6 +7,7 @@ import dev.herald.replay.api.StoredEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -117,7 +118,7 @@ final class LoopStreams {
   /** Runs a read of the store once one of the {@link #MAX_READS} slots is free; its result comes on this loop. */
   private <T> Future<T> bounded(Supplier<Future<T>> reader) {
     Promise<T> result = Promise.promise();
-    Runnable read = () -> reader.get().onComplete(ar -> {
+    Runnable read = () -> reader.get().onComplete(ar -> onLoop(() -> {
       Runnable next = waitingReads.poll();
       if (next != null) {
         next.run();
@@ -125,7 +126,7 @@ final class LoopStreams {
         reads--;
       }
       result.handle(ar);
-    });
+    }));
     if (reads < MAX_READS) {
       reads++;
       read.run();
@@ -133,6 +134,15 @@ final class LoopStreams {
       waitingReads.add(read);
     }
     return result.future();
+  }
+
+  /** Runs {@code task} now when this is the loop's context, else on it (a store that answered on its own thread). */
+  private void onLoop(Runnable task) {
+    if (Vertx.currentContext() == context) {
+      task.run();
+    } else {
+      context.runOnContext(v -> task.run());
+    }
   }
 
   /**
@@ -171,6 +181,7 @@ final class LoopStreams {
           entry.readHead = ar.result();
         }
       });
+      return read; // a read the store answered at once has already cleared entry.headRead
     }
     return entry.headRead;
   }

@@ -209,16 +209,23 @@ final class SseConnection extends StreamSet.Member {
     return queued() > maxQueued / 2;
   }
 
-  /** Past the encoder: an empty write whose completion means all written before it reached the socket. */
+  /**
+   * Past the encoder: an empty write whose completion means all written before it reached the socket. The
+   * waiting writer resumes in a task of its own, not inside Netty's completion of the write: a writer that
+   * writes and probes again from there (a replay whose next page the store answered at once) would add an
+   * empty write that the same completion loop finishes at once, and so on without end.
+   */
   private void probe() {
     ChannelHandlerContext ctx = past;
     if (ctx != null && !closed) {
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER, ctx.newPromise().addListener((ChannelFutureListener) f -> {
         if (f.isSuccess()) {
-          written(0);
-          if (onDrain != null) {
-            probe();
-          }
+          ctx.executor().execute(() -> {
+            written(0);
+            if (onDrain != null) {
+              probe();
+            }
+          });
         }
       }));
     }

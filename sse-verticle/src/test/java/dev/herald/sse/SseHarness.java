@@ -1,5 +1,6 @@
 package dev.herald.sse;
 
+import dev.herald.replay.HistoryStore;
 import dev.herald.replay.MemoryHistoryStore;
 import dev.herald.replay.ReplayVerticle;
 import dev.herald.replay.api.HistoryAddresses;
@@ -20,17 +21,21 @@ import dev.herald.sse.testing.SseTestClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -65,10 +70,39 @@ final class SseHarness {
 
   static Future<SseHarness> start(Vertx vertx, SseOptions options, HistoryOptions historyOptions,
                                   StreamListener listener) {
+    return start(vertx, options, historyOptions, listener, new MemoryHistoryStore(historyOptions));
+  }
+
+  /** As above, the replay verticle on {@code store}. */
+  static Future<SseHarness> start(Vertx vertx, SseOptions options, HistoryOptions historyOptions,
+                                  StreamListener listener, HistoryStore store) {
     SseHarness h = new SseHarness(vertx, options, listener, HistoryAddresses.DEFAULT, 0);
-    return vertx.deployVerticle(new ReplayVerticle(new MemoryHistoryStore(historyOptions), historyOptions,
-            HistoryAddresses.DEFAULT, h.registry))
+    return vertx.deployVerticle(new ReplayVerticle(store, historyOptions, HistoryAddresses.DEFAULT, h.registry))
         .compose(id -> h.deploySseAndServer());
+  }
+
+  /**
+   * A memory store whose {@code method} answers {@code delayMs} later, as a store across a network does, and
+   * counts its calls: what a loop asks of the store while a read is in flight.
+   */
+  static HistoryStore slowStore(Vertx vertx, String method, long delayMs, AtomicInteger calls) {
+    HistoryStore store = new MemoryHistoryStore(HistoryOptions.DEFAULTS);
+    return (HistoryStore) Proxy.newProxyInstance(HistoryStore.class.getClassLoader(),
+        new Class<?>[] {HistoryStore.class}, (proxy, m, args) -> {
+          Object result;
+          try {
+            result = m.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (!m.getName().equals(method)) {
+            return result;
+          }
+          calls.incrementAndGet();
+          Promise<Object> later = Promise.promise();
+          vertx.setTimer(delayMs, t -> ((Future<?>) result).map(x -> (Object) x).onComplete(later));
+          return later.future();
+        });
   }
 
   /**

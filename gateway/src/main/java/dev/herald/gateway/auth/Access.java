@@ -4,6 +4,7 @@ import dev.herald.gateway.config.HeraldConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * Who a request comes from ({@code auth.mode}, docs/http-api.md#access). {@code open}: an anonymous
@@ -29,10 +30,13 @@ public interface Access {
     return Future.succeededFuture(new OpenAccess());
   }
 
-  /** The client address of a request as the abuse bounds of open mode count it (the peer's IP). */
+  /**
+   * The client address of a request as the abuse bounds of open mode count it: the peer's IP, read from the
+   * connection (a router's request would parse forwarding headers first, which Herald does not honour).
+   */
   static String address(HttpServerRequest request) {
-    return request.remoteAddress() == null || request.remoteAddress().hostAddress() == null ? "unknown"
-        : request.remoteAddress().hostAddress();
+    SocketAddress peer = request.connection() == null ? request.remoteAddress() : request.connection().remoteAddress();
+    return peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
   }
 
   /** {@code auth.mode=open}: everyone may do everything. */

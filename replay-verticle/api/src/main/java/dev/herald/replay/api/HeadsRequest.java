@@ -27,12 +27,30 @@ public record HeadsRequest(List<String> channels) {
     if (!(body instanceof JsonObject o) || !(o.getValue(CHANNELS) instanceof JsonArray a)) {
       throw Fields.bad("the heads message must be a JSON object with a channels array");
     }
-    if (a.isEmpty() || a.size() > MAX_CHANNELS) {
+    List<Object> channels = new ArrayList<>(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      channels.add(a.getValue(i));
+    }
+    return checked(channels);
+  }
+
+  /**
+   * This request checked as {@link #fromJson} checks one: what a node's replay verticle reads when it is called
+   * directly (dev.herald.bus.LocalServices).
+   *
+   * @throws io.vertx.core.eventbus.ReplyException {@link HistoryFailure#BAD_REQUEST}, naming the problem
+   */
+  public HeadsRequest checked() {
+    return checked(channels);
+  }
+
+  private static HeadsRequest checked(List<?> names) {
+    if (names.isEmpty() || names.size() > MAX_CHANNELS) {
       throw Fields.bad("channels must name 1 to " + MAX_CHANNELS + " channels");
     }
-    List<String> channels = new ArrayList<>(a.size());
-    for (int i = 0; i < a.size(); i++) {
-      Object ch = a.getValue(i);
+    List<String> channels = new ArrayList<>(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      Object ch = names.get(i);
       String problem = ch instanceof String s ? Names.channelProblem(s) : "channels[" + i + "] must be a string";
       if (problem != null) {
         throw Fields.bad("channels[" + i + "]: " + problem);

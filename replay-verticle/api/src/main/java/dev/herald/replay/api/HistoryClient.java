@@ -1,19 +1,25 @@
 package dev.herald.replay.api;
 
 import dev.herald.bus.BusRequests;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Typed client of the replay verticle, for any verticle on any node (docs/event-bus.md). Requests go to this
- * node's replay verticle when it runs one, else to another node's, and carry their deadline
- * ({@link BusRequests}): a node that died while serving the address fails the call instead of hanging it,
- * and a publish that arrives after its caller gave up is refused, never stored.
+ * node's replay verticle when it runs one — called directly, without a message, when it is in this Vert.x
+ * ({@link HistoryService}) — else to another node's, and carry their deadline ({@link BusRequests}): a node
+ * that died while serving the address fails the call instead of hanging it, and a publish that arrives after
+ * its caller gave up is refused, never stored. A direct call completes as the store answers: at once on the
+ * memory store, so its handlers may run before the call returns.
  * Creating one registers the fan-out's codec ({@link StoredEventCodec}) on the event bus, so its
  * consumers of {@code herald.channel.<channel>} receive {@link StoredEvent}s.
  */
@@ -35,14 +41,19 @@ public final class HistoryClient {
 
   /** Publishes one event; answers once it is stored and fanned out. */
   public Future<PublishResult> publish(PublishRequest r) {
-    return requests.<JsonObject>request(addresses.publish(), PublishMessage.one(r).toJson())
-        .map(m -> PublishReply.fromJson(m.body()).results().get(0));
+    PublishMessage message = PublishMessage.one(r);
+    return publish(message).map(reply -> reply.results().get(0));
   }
 
   /** Publishes a batch, all or nothing for validation; the results come in request order. */
   public Future<List<PublishResult>> publishAll(List<PublishRequest> rs) {
-    return requests.<JsonObject>request(addresses.publish(), PublishMessage.batch(rs).toJson())
-        .map(m -> PublishReply.fromJson(m.body()).results());
+    return publish(PublishMessage.batch(rs)).map(PublishReply::results);
+  }
+
+  private Future<PublishReply> publish(PublishMessage message) {
+    return call(addresses.publish(), s -> s.publish(message, requests.deadline()),
+        () -> requests.<JsonObject>request(addresses.publish(), message.toJson())
+            .map(m -> PublishReply.fromJson(m.body())));
   }
 
   /**
@@ -50,8 +61,9 @@ public final class HistoryClient {
    * the oldest retained), at most {@code limit}; event data comes back as JSON text.
    */
   public Future<HistoryPage> read(String channel, String after, int limit) {
-    return requests.<JsonObject>request(addresses.history(), new HistoryRequest(channel, after, limit, true).toJson())
-        .map(m -> HistoryPage.fromJson(m.body()));
+    HistoryRequest r = new HistoryRequest(channel, after, limit, true);
+    return call(addresses.history(), s -> s.read(r, requests.deadline()),
+        () -> requests.<JsonObject>request(addresses.history(), r.toJson()).map(m -> HistoryPage.fromJson(m.body())));
   }
 
   /**
@@ -59,8 +71,42 @@ public final class HistoryClient {
    * sequence number and publish time of its newest event, all 0 for a channel the store does not hold.
    */
   public Future<List<ChannelHead>> heads(List<String> channels) {
-    return requests.<JsonObject>request(addresses.heads(), new HeadsRequest(channels).toJson())
-        .map(m -> HeadsReply.fromJson(channels, m.body()).heads());
+    HeadsRequest r = new HeadsRequest(channels);
+    return call(addresses.heads(), s -> s.heads(r, requests.deadline()).map(HeadsReply::heads),
+        () -> requests.<JsonObject>request(addresses.heads(), r.toJson())
+            .map(m -> HeadsReply.fromJson(channels, m.body()).heads()));
+  }
+
+  /**
+   * This node's replay verticle called directly when it offers its service here, else a request. Either way
+   * the result reaches the caller's context, as a reply would: a store that answers on a thread of its own
+   * (Redis) is brought back to it; one that answered at once (memory) is returned as it is.
+   */
+  private <T> Future<T> call(String address, Function<HistoryService, Future<T>> local,
+                             Supplier<Future<T>> remote) {
+    HistoryService service = requests.local(address, HistoryService.class);
+    if (service == null) {
+      return remote.get();
+    }
+    Context caller = Vertx.currentContext();
+    Future<T> result;
+    try {
+      result = local.apply(service);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (caller == null || result.isComplete()) {
+      return result;
+    }
+    Promise<T> back = Promise.promise();
+    result.onComplete(ar -> {
+      if (Vertx.currentContext() == caller) {
+        back.handle(ar);
+      } else {
+        caller.runOnContext(v -> back.handle(ar));
+      }
+    });
+    return back.future();
   }
 
   /**

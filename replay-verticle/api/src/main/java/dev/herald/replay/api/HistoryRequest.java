@@ -55,6 +55,23 @@ public record HistoryRequest(String channel, String after, int limit, boolean ra
   }
 
   /**
+   * This request checked as {@link #fromJson} checks one (the channel's name, the limit): what a node's replay
+   * verticle reads when it is called directly (dev.herald.bus.LocalServices).
+   *
+   * @throws io.vertx.core.eventbus.ReplyException {@link HistoryFailure#BAD_REQUEST}, naming the problem
+   */
+  public HistoryRequest checked() {
+    String problem = Names.channelProblem(channel);
+    if (problem != null) {
+      throw Fields.bad(problem);
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw Fields.bad(LIMIT + " must be an integer from 1 to " + MAX_LIMIT);
+    }
+    return this;
+  }
+
+  /**
    * Where the read starts in this channel: {@code null} for the oldest retained event.
    *
    * @throws io.vertx.core.eventbus.ReplyException {@link HistoryFailure#BAD_REQUEST} when {@code after} is not

@@ -57,12 +57,7 @@ public record PublishMessage(List<PublishRequest> events, boolean batch) {
     if (!(o.getValue(EVENTS) instanceof JsonArray a)) {
       throw Fields.bad("events must be an array of events");
     }
-    if (a.isEmpty()) {
-      throw Fields.bad("events is empty: a batch holds 1 to " + MAX_BATCH + " events");
-    }
-    if (a.size() > MAX_BATCH) {
-      throw Fields.bad("a batch holds at most " + MAX_BATCH + " events, this one has " + a.size());
-    }
+    checkSize(a.size());
     List<PublishRequest> out = new ArrayList<>(a.size());
     for (int i = 0; i < a.size(); i++) {
       String at = "events[" + i + "]: ";
@@ -76,5 +71,36 @@ public record PublishMessage(List<PublishRequest> events, boolean batch) {
       }
     }
     return batch(out);
+  }
+
+  /**
+   * This message checked as {@link #fromJson} checks one, each event's data in compact form: what a node's
+   * replay verticle stores when it is called directly (dev.herald.bus.LocalServices).
+   *
+   * @throws ReplyException {@link HistoryFailure#BAD_REQUEST}, as {@link #fromJson}
+   */
+  public PublishMessage checked(UnaryOperator<String> jsonText) {
+    if (!batch) {
+      return one(events.get(0).checked(jsonText));
+    }
+    checkSize(events.size());
+    List<PublishRequest> out = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      try {
+        out.add(events.get(i).checked(jsonText));
+      } catch (ReplyException e) {
+        throw Fields.bad("events[" + i + "]: " + e.getMessage());
+      }
+    }
+    return batch(out);
+  }
+
+  private static void checkSize(int size) {
+    if (size == 0) {
+      throw Fields.bad("events is empty: a batch holds 1 to " + MAX_BATCH + " events");
+    }
+    if (size > MAX_BATCH) {
+      throw Fields.bad("a batch holds at most " + MAX_BATCH + " events, this one has " + size);
+    }
   }
 }

@@ -43,11 +43,47 @@ public record PublishRequest(String channel, String event, String data, String i
    */
   public static PublishRequest fromJson(JsonObject o, UnaryOperator<String> jsonText) {
     String channel = Fields.string(o, CHANNEL, "the channel");
+    String event = Fields.string(o, EVENT, "the event name");
+    checkNames(channel, event);
+    boolean hasData = o.containsKey(DATA);
+    boolean hasRaw = o.containsKey(RAW_DATA);
+    if (hasData && hasRaw) {
+      throw Fields.bad("give either data or rawData, not both");
+    }
+    if (!hasData && !hasRaw) {
+      throw Fields.bad("data is missing");
+    }
+    String text;
+    if (hasData) {
+      text = Json.encode(o.getValue(DATA));
+    } else if (o.getValue(RAW_DATA) instanceof String raw) {
+      text = raw;
+    } else {
+      throw Fields.bad("rawData must be a string of JSON text");
+    }
+    return new PublishRequest(channel, event, compact(text, hasData ? DATA : RAW_DATA, jsonText),
+        checkKey(Fields.string(o, KEY, "the idempotency key")));
+  }
+
+  /**
+   * This event checked as the receiver checks a message ({@link #fromJson}), with its data in compact form: what
+   * a node's replay verticle stores when it is called directly (dev.herald.bus.LocalServices).
+   *
+   * @throws io.vertx.core.eventbus.ReplyException {@link HistoryFailure#BAD_REQUEST}, naming the problem
+   */
+  public PublishRequest checked(UnaryOperator<String> jsonText) {
+    checkNames(channel, event);
+    if (data == null) {
+      throw Fields.bad("data is missing");
+    }
+    return new PublishRequest(channel, event, compact(data, RAW_DATA, jsonText), checkKey(idempotencyKey));
+  }
+
+  private static void checkNames(String channel, String event) {
     String problem = Names.channelProblem(channel);
     if (problem != null) {
       throw Fields.bad(problem);
     }
-    String event = Fields.string(o, EVENT, "the event name");
     if (event != null) {
       problem = Names.eventProblem(event);
       if (problem != null) {
@@ -57,27 +93,9 @@ public record PublishRequest(String channel, String event, String data, String i
         throw Fields.bad("event names beginning with " + Names.RESERVED_PREFIX + " are reserved for Herald's own events");
       }
     }
-    return new PublishRequest(channel, event, data(o, jsonText), key(o));
   }
 
-  private static String data(JsonObject o, UnaryOperator<String> jsonText) {
-    boolean hasData = o.containsKey(DATA);
-    boolean hasRaw = o.containsKey(RAW_DATA);
-    if (hasData && hasRaw) {
-      throw Fields.bad("give either data or rawData, not both");
-    }
-    if (!hasData && !hasRaw) {
-      throw Fields.bad("data is missing");
-    }
-    String field = hasData ? DATA : RAW_DATA;
-    String text;
-    if (hasData) {
-      text = Json.encode(o.getValue(DATA));
-    } else if (o.getValue(RAW_DATA) instanceof String raw) {
-      text = raw;
-    } else {
-      throw Fields.bad("rawData must be a string of JSON text");
-    }
+  private static String compact(String text, String field, UnaryOperator<String> jsonText) {
     try {
       return jsonText.apply(text);
     } catch (IllegalArgumentException e) {
@@ -85,8 +103,7 @@ public record PublishRequest(String channel, String event, String data, String i
     }
   }
 
-  private static String key(JsonObject o) {
-    String key = Fields.string(o, KEY, "the idempotency key");
+  private static String checkKey(String key) {
     if (key == null) {
       return null;
     }
