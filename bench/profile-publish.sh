@@ -5,8 +5,9 @@
 #
 #   bench/profile-publish.sh [--jar PATH] [--rate N] [--warmup S] [--duration S] [--out DIR]
 #
-# Output in DIR (target/profile-publish/<UTC time>): publish.json (the load tool's line), herald.jfr and
-# profile.md (the summary). JFR samples Java frames only: time in system calls shows in the tool's
+# Output in DIR (target/profile-publish/<UTC time>): publish.json (the load tool's line), herald.jfr,
+# threads.txt (CPU per thread group from /proc over the middle of the measured phase) and profile.md
+# (the summary). JFR samples Java frames only: time in system calls shows in the tool's
 # server_sys_ms, not here. Needs python3 for the summary.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,8 +44,34 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
   sleep 0.5
 done
+# CPU per thread group (event loops, JIT compiler, GC, ...) over the middle of the measured phase, from /proc
+python3 - "$pid" "$((warmup + 2))" "$((duration > 6 ? duration - 4 : 2))" >"$out/threads.txt" <<'PY' &
+import collections, os, re, sys, time
+pid, wait, span = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def snap():
+    d = collections.Counter()
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            comm = open(f"/proc/{pid}/task/{t}/comm").read().strip()
+            st = open(f"/proc/{pid}/task/{t}/stat").read()
+        except OSError:
+            continue
+        f = st[st.rindex(")") + 2:].split()
+        d[re.sub(r"\d+", "N", comm)] += int(f[11]) + int(f[12])
+    return d
+time.sleep(wait)
+a = snap()
+time.sleep(span)
+b = snap()
+hz = os.sysconf("SC_CLK_TCK")
+for k, v in sorted(((k, b[k] - a.get(k, 0)) for k in b), key=lambda x: -x[1]):
+    if v > 0:
+        print(f"{k}\t{1000 * v / hz / span:.0f} ms of CPU per second")
+PY
+sampler=$!
 "$here/run.sh" publish --target "http://127.0.0.1:$port" --server-pid "$pid" --channels 64 --pub-conns 16 \
   --pipeline 1 --rate "$rate" --warmup "$warmup" --duration "$duration" 2>"$out/publish.table" | tail -n1 >"$out/publish.json"
+wait "$sampler" || true
 for _ in $(seq 1 30); do [[ -s "$out/herald.jfr" ]] && break; sleep 1; done
 kill "$pid"; wait "$pid" 2>/dev/null || true
 trap - EXIT
@@ -73,5 +100,10 @@ with open(f"{out}/profile.md", "w") as md:
     for f, c in incl.most_common(400):
         if f.startswith("dev.herald") or ".ext.web." in f:
             md.write(f"| {100 * c / n:.1f} % | `{f}` |\n")
+with open(f"{out}/profile.md", "a") as md:
+    md.write("\n| thread group | CPU over the middle of the measured phase |\n|---|---|\n")
+    for line in open(f"{out}/threads.txt"):
+        name, cpu = line.rstrip("\n").split("\t")
+        md.write(f"| `{name}` | {cpu} |\n")
 print(open(f"{out}/profile.md").read())
 PY
