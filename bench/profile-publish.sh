@@ -3,7 +3,9 @@
 # with a JFR recording, drives it with `bench/run.sh publish` at a steady rate (no subscribers), and
 # prints the run's figures and the hottest frames of the event loops (self and inclusive samples).
 #
-#   bench/profile-publish.sh [--jar PATH] [--rate N] [--warmup S] [--duration S] [--out DIR]
+#   bench/profile-publish.sh [--jar PATH] [--rate N] [--warmup S] [--duration S] [--out DIR] [-- HERALD_OPTION...]
+#
+# Options after -- go to the node (e.g. -- --store.type=redis --store.redis.port=6379 for the Redis store).
 #
 # Output in DIR (target/profile-publish/<UTC time>): publish.json (the load tool's line), herald.jfr,
 # threads.txt (CPU per thread group from /proc over the middle of the measured phase) and profile.md
@@ -24,7 +26,8 @@ while [[ $# -gt 0 ]]; do
     --warmup) warmup="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; break ;;
+    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "profile-publish: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -37,7 +40,7 @@ java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
 sed 's#control="method-sampling-java-interval">10 ms<#control="method-sampling-java-interval">1 ms<#' \
   "$java_home/lib/jfr/profile.jfc" >"$out/profile-1ms.jfc"
 java -XX:StartFlightRecording="delay=${warmup}s,duration=${duration}s,filename=$out/herald.jfr,settings=$out/profile-1ms.jfc" \
-  -jar "$jar" --http.host=127.0.0.1 --http.port="$port" >"$out/herald.log" 2>&1 </dev/null &
+  -jar "$jar" --http.host=127.0.0.1 --http.port="$port" "$@" >"$out/herald.log" 2>&1 </dev/null &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

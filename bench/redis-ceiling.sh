@@ -6,7 +6,7 @@
 # 10,000 existing sessions) by their SHA. Prints both rates, their ratio, what Redis spent per call in
 # each, and the cores each process used: on a small machine that budget is what bounds the ratio.
 #
-#   bench/redis-ceiling.sh [--conns N] [--warmup S] [--duration S] [--out DIR]
+#   bench/redis-ceiling.sh [--jar PATH] [--conns N] [--warmup S] [--duration S] [--out DIR]
 #
 # Output in DIR (target/redis-ceiling/<UTC time>): publish.json (the load tool's line), the node's log,
 # redis-benchmark's output and summary.txt. redis-benchmark replaces each __rand_int__ of a command on
@@ -23,6 +23,7 @@ duration=15
 out=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --jar) jar="$2"; shift 2 ;;
     --conns) conns="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;

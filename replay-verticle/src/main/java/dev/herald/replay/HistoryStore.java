@@ -90,16 +90,5 @@ public interface HistoryStore {
   /** Succeeds when the store answers (readiness). */
   Future<Void> ping();
 
-  /**
-   * True when the store answers in this process, at once ({@link MemoryHistoryStore}): then the replay
-   * verticle offers its work to its own node's clients as a direct call. A store across a network keeps
-   * the message path: under a cut of the Redis link, direct calls made the node's recovery after the heal
-   * take about 26 s instead of about 1 s, and refused publishes were later found stored
-   * ({@code PartitionIT}); not yet understood, so not used there.
-   */
-  default boolean answersInProcess() {
-    return false;
-  }
-
   Future<Void> close();
 }
