@@ -256,6 +256,11 @@ public final class MemoryHistoryStore implements HistoryStore {
   }
 
   @Override
+  public boolean answersInProcess() {
+    return true;
+  }
+
+  @Override
   public synchronized Future<Void> ping() {
     return closed ? Future.failedFuture(new IllegalStateException("the history store is closed")) : Future.succeededFuture();
   }

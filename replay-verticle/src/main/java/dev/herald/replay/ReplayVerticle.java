@@ -97,9 +97,12 @@ public final class ReplayVerticle extends VerticleBase implements HistoryService
     timer = vertx.setPeriodic(period, id -> housekeeping());
     refreshChannelCount();
     return Future.all(publish, history, stats, heads).onSuccess(x -> {
-      // this node's clients call the verticle directly from now on (no message, no hand-over)
-      for (String address : List.of(addresses.publish(), addresses.history(), addresses.heads())) {
-        local.add(LocalServices.register(bus, address, this));
+      // this node's clients call the verticle directly from now on (no message, no hand-over), on a store
+      // that answers in this process
+      if (store.answersInProcess()) {
+        for (String address : List.of(addresses.publish(), addresses.history(), addresses.heads())) {
+          local.add(LocalServices.register(bus, address, this));
+        }
       }
       LOG.info("history serving {} (maxEvents {}, maxAge {}, idleChannelTtl {}, housekeeping every {} ms)",
           addresses.publish(), options.maxEvents(), options.maxAge(), options.idleChannelTtl(), period);

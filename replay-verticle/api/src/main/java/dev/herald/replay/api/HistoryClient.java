@@ -80,8 +80,8 @@ public final class HistoryClient {
   /**
    * This node's replay verticle called directly when it offers its service here, else a request. Either way
    * the result reaches the caller's context, as a reply would: a result that is complete already (the memory
-   * store answers at once) is returned as it is, and one that completes later (Redis) is brought back to the
-   * caller's context.
+   * store answers at once; only such stores are offered directly today) is returned as it is, and one that
+   * completes later on another thread is brought back to the caller's context.
    */
   private <T> Future<T> call(String address, Function<HistoryService, Future<T>> local,
                              Supplier<Future<T>> remote) {
