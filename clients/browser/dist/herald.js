@@ -277,6 +277,8 @@ var Herald = (() => {
       this.meta = void 0;
       this.timer = null;
       this.generation = 0;
+      /** The start in flight: tabs that join while it is on its way share it instead of starting again. */
+      this.starting = null;
       this.backoff = new Backoff(1e3, 1e4);
     }
     /** True while the session is kept alive from here. */
@@ -289,12 +291,24 @@ var Herald = (() => {
     /**
      * `POST /v1/heartbeat/start` (connect, or reconnect when Herald still holds the session), then beats.
      * When Herald cannot be reached the start is tried again with backoff until it works (the promise
-     * fails at once, with the cause).
+     * fails at once, with the cause). A start asked for while one is on its way is that one: two starts
+     * of one session would tell every watcher `connect` and then `reconnect`.
      */
-    async start(meta) {
+    start(meta) {
       if (meta !== void 0) {
         this.meta = meta;
       }
+      if (this.starting === null) {
+        const starting = this.send().finally(() => {
+          if (this.starting === starting) {
+            this.starting = null;
+          }
+        });
+        this.starting = starting;
+      }
+      return this.starting;
+    }
+    async send() {
       const generation = ++this.generation;
       this.cancel();
       let res;
@@ -325,7 +339,7 @@ var Herald = (() => {
         this.transport.sessionToken = token;
       } else if (this.transport.crossOrigin && !this.transport.cookieMode) {
         this.transport.cookieMode = true;
-        return this.start();
+        return this.send();
       }
       const info = {
         sessionId: body.sessionId,
@@ -345,6 +359,7 @@ var Herald = (() => {
     resume(info, meta) {
       this.meta = meta;
       this.info = info;
+      this.starting = null;
       this.cancel();
       this.schedule(++this.generation, this.beatMs());
     }
@@ -366,6 +381,7 @@ var Herald = (() => {
     /** Stops beating from here without telling Herald (another tab beats now, or the page goes into the bfcache). */
     halt() {
       this.generation++;
+      this.starting = null;
       this.info = null;
       this.cancel();
     }

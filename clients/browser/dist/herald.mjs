@@ -241,6 +241,8 @@ var Heartbeat = class {
     this.meta = void 0;
     this.timer = null;
     this.generation = 0;
+    /** The start in flight: tabs that join while it is on its way share it instead of starting again. */
+    this.starting = null;
     this.backoff = new Backoff(1e3, 1e4);
   }
   /** True while the session is kept alive from here. */
@@ -253,12 +255,24 @@ var Heartbeat = class {
   /**
    * `POST /v1/heartbeat/start` (connect, or reconnect when Herald still holds the session), then beats.
    * When Herald cannot be reached the start is tried again with backoff until it works (the promise
-   * fails at once, with the cause).
+   * fails at once, with the cause). A start asked for while one is on its way is that one: two starts
+   * of one session would tell every watcher `connect` and then `reconnect`.
    */
-  async start(meta) {
+  start(meta) {
     if (meta !== void 0) {
       this.meta = meta;
     }
+    if (this.starting === null) {
+      const starting = this.send().finally(() => {
+        if (this.starting === starting) {
+          this.starting = null;
+        }
+      });
+      this.starting = starting;
+    }
+    return this.starting;
+  }
+  async send() {
     const generation = ++this.generation;
     this.cancel();
     let res;
@@ -289,7 +303,7 @@ var Heartbeat = class {
       this.transport.sessionToken = token;
     } else if (this.transport.crossOrigin && !this.transport.cookieMode) {
       this.transport.cookieMode = true;
-      return this.start();
+      return this.send();
     }
     const info = {
       sessionId: body.sessionId,
@@ -309,6 +323,7 @@ var Heartbeat = class {
   resume(info, meta) {
     this.meta = meta;
     this.info = info;
+    this.starting = null;
     this.cancel();
     this.schedule(++this.generation, this.beatMs());
   }
@@ -330,6 +345,7 @@ var Heartbeat = class {
   /** Stops beating from here without telling Herald (another tab beats now, or the page goes into the bfcache). */
   halt() {
     this.generation++;
+    this.starting = null;
     this.info = null;
     this.cancel();
   }

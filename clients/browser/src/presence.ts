@@ -19,6 +19,8 @@ export class Heartbeat {
   private meta: unknown = undefined;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
+  /** The start in flight: tabs that join while it is on its way share it instead of starting again. */
+  private starting: Promise<SessionInfo> | null = null;
   private readonly backoff = new Backoff(1000, 10_000);
 
   constructor(private readonly transport: Transport, private readonly handlers: HeartbeatHandlers) {}
@@ -35,12 +37,25 @@ export class Heartbeat {
   /**
    * `POST /v1/heartbeat/start` (connect, or reconnect when Herald still holds the session), then beats.
    * When Herald cannot be reached the start is tried again with backoff until it works (the promise
-   * fails at once, with the cause).
+   * fails at once, with the cause). A start asked for while one is on its way is that one: two starts
+   * of one session would tell every watcher `connect` and then `reconnect`.
    */
-  async start(meta?: unknown): Promise<SessionInfo> {
+  start(meta?: unknown): Promise<SessionInfo> {
     if (meta !== undefined) {
       this.meta = meta;
     }
+    if (this.starting === null) {
+      const starting: Promise<SessionInfo> = this.send().finally(() => {
+        if (this.starting === starting) {
+          this.starting = null;
+        }
+      });
+      this.starting = starting;
+    }
+    return this.starting;
+  }
+
+  private async send(): Promise<SessionInfo> {
     const generation = ++this.generation;
     this.cancel();
     let res: Response;
@@ -68,7 +83,7 @@ export class Heartbeat {
     } else if (this.transport.crossOrigin && !this.transport.cookieMode) {
       // a Herald that hands out no session secret: presence goes by cookie, which a named CORS origin allows
       this.transport.cookieMode = true;
-      return this.start();
+      return this.send();
     }
     const info: SessionInfo = { sessionId: body.sessionId, state: body.state, beatDelay: body.beatDelay,
       expireDelay: body.expireDelay };
@@ -85,6 +100,7 @@ export class Heartbeat {
   resume(info: SessionInfo, meta: unknown): void {
     this.meta = meta;
     this.info = info;
+    this.starting = null;
     this.cancel();
     this.schedule(++this.generation, this.beatMs());
   }
@@ -109,6 +125,7 @@ export class Heartbeat {
   /** Stops beating from here without telling Herald (another tab beats now, or the page goes into the bfcache). */
   halt(): void {
     this.generation++;
+    this.starting = null; // a start still on its way no longer starts anything here
     this.info = null;
     this.cancel();
   }

@@ -1,7 +1,7 @@
 // The browser client in headless Chromium on a page of Herald's own origin: several tabs share one
 // stream and one session; closing the leader loses nothing; a tab closing while others stay is no
 // presence event; reloads are reconnects that lose nothing; the last tab closing is one disconnect;
-// event names arrive without being declared.
+// tabs that open while the session's start is on its way share it; event names arrive without being declared.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { appPage, got, launchBrowser, openApp, startHerald, until, watchPresence } from './harness.mjs';
@@ -147,6 +147,27 @@ describe('tabs of one origin', () => {
     assert.ok(disconnect.at - closed >= GRACE_MS - 300, 'after the grace: ' + (disconnect.at - closed) + ' ms');
     await wait(1000);
     assert.deepEqual(presence.of(session), ['connect', 'reconnect', 'disconnect:stop'], 'exactly one disconnect');
+    await ctx.close();
+  });
+
+  test('tabs that open while the session start is on its way share that start: one connect, no reconnect', async () => {
+    const ctx = await context();
+    // the start answers slowly, as on a slow network or a busy node: the other tabs join while it is on its way
+    let starts = 0;
+    await ctx.route(herald.url + '/v1/heartbeat/start*', async (route) => {
+      starts++;
+      await wait(1500);
+      await route.continue();
+    });
+    const pages = [];
+    for (let i = 0; i < 3; i++) {
+      pages.push(await openApp(ctx, herald.url, { channels: 's4', presence: '1', tab: String(i) }));
+    }
+    const sessions = await Promise.all(pages.map(sessionOf));
+    assert.equal(new Set(sessions).size, 1, 'one session for the browser: ' + sessions);
+    await until(() => presence.of(sessions[0]).length > 0, 10_000, 'the connect');
+    assert.equal(starts, 1, 'one start for three tabs');
+    assert.deepEqual(presence.of(sessions[0]), ['connect']);
     await ctx.close();
   });
 });

@@ -18,6 +18,8 @@ export declare class Heartbeat {
     private meta;
     private timer;
     private generation;
+    /** The start in flight: tabs that join while it is on its way share it instead of starting again. */
+    private starting;
     private readonly backoff;
     constructor(transport: Transport, handlers: HeartbeatHandlers);
     /** True while the session is kept alive from here. */
@@ -26,9 +28,11 @@ export declare class Heartbeat {
     /**
      * `POST /v1/heartbeat/start` (connect, or reconnect when Herald still holds the session), then beats.
      * When Herald cannot be reached the start is tried again with backoff until it works (the promise
-     * fails at once, with the cause).
+     * fails at once, with the cause). A start asked for while one is on its way is that one: two starts
+     * of one session would tell every watcher `connect` and then `reconnect`.
      */
     start(meta?: unknown): Promise<SessionInfo>;
+    private send;
     /** Keeps beating a session another tab started (this tab just became the leader). */
     resume(info: SessionInfo, meta: unknown): void;
     /** `POST /v1/heartbeat/stop`: the session ends now (disconnect). */
