@@ -16,6 +16,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
+# shellcheck source=peers/lib.sh
+source "$here/peers/lib.sh"
 jar="$root/gateway/target/herald.jar"
 conns=64
 warmup=30
@@ -44,18 +46,17 @@ cleanup() {
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 calls() { redis-cli -p "$rport" info commandstats | tr -d '\r' | sed -n 's/^cmdstat_evalsha:calls=\([0-9]*\),usec=\([0-9]*\),.*/\1 \2/p'; }
 
-rport="$(free_port)"
+rport="$(peers_free_port)"
 redis-server --port "$rport" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$out/redis.log" 2>&1 &
 rpid=$!
 PIDS+=("$rpid")
 for _ in $(seq 1 100); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 # 1. Herald over HTTP
-port="$(free_port)"
+port="$(peers_free_port)"
 java -jar "$jar" --http.host=127.0.0.1 --http.port="$port" --store.type=redis --store.redis.port="$rport" \
   --auth.maxStreamsPerClient=0 --auth.maxSessionsPerClient=0 >"$out/herald.log" 2>&1 </dev/null &
 hpid=$!
