@@ -1,6 +1,7 @@
 package dev.herald.gateway;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
@@ -201,6 +202,16 @@ final class ConnectionGuard {
     conns.remove(c.channel);
     idle.remove(c);
     node.closed();
+    afterNextSelect(c.channel.eventLoop(), node::released);
+  }
+
+  /**
+   * Runs {@code task} on {@code loop} once the loop has selected again. Netty takes the scheduled tasks that
+   * are due once per turn, after its select: a task scheduled from one of them waits for the next turn, so
+   * for a select (which releases the files of the sockets closed before it).
+   */
+  private static void afterNextSelect(EventLoop loop, Runnable task) {
+    loop.schedule(() -> loop.schedule(task, 0, TimeUnit.MILLISECONDS), 0, TimeUnit.MILLISECONDS);
   }
 
   /** Connections this loop holds (tests). */

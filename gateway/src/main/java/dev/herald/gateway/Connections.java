@@ -34,14 +34,19 @@ final class Connections {
 
   private final int max;
   /**
-   * Sockets held at most, open or accepted: a quarter of the way from the cap to the open-file limit, at least
-   * the overflow. The rest of the way is for the node's own files and for the sockets it has closed but the
-   * JDK has not released yet (a socket closed on a loop keeps its file until that loop's next select).
+   * Sockets held at most, open, accepted, or closed with their file not yet released: a quarter of the way
+   * from the cap to the open-file limit, at least the overflow. The rest of the way is for the node's own files.
    */
   private final int ceiling;
   private final long requestTimeoutMs;
   private final long idleTimeoutMs;
   private final AtomicInteger open = new AtomicInteger();
+  /**
+   * Sockets closed whose file the JDK has not released yet: a socket closed while registered with its loop's
+   * selector keeps its file until that loop selects again, and a loop busy with a burst (closing an idle
+   * connection for each new one) can hold hundreds so. {@link #admit} counts them.
+   */
+  private final AtomicInteger unreleased = new AtomicInteger();
   /** Sockets accepted and not yet seen by their event loop. */
   private final AtomicInteger pending = new AtomicInteger();
   /** Completed once the gate of {@link #admit} sits on the server socket. */
@@ -121,7 +126,7 @@ final class Connections {
    * without an answer, and the process keeps its files.
    */
   boolean admit() {
-    if (open.get() + pending.incrementAndGet() > ceiling) {
+    if (open.get() + unreleased.get() + pending.incrementAndGet() > ceiling) {
       pending.decrementAndGet();
       refused.increment();
       LIMITED.warn("refused", "refused connections as they came: " + open.get() + " are open, http.maxConnections "
@@ -153,8 +158,15 @@ final class Connections {
     return open.incrementAndGet();
   }
 
+  /** A connection closed; its file is held until {@link #released}. */
   void closed() {
+    unreleased.incrementAndGet();
     open.decrementAndGet();
+  }
+
+  /** The file of a closed connection is free again: its loop has selected since it closed. */
+  void released() {
+    unreleased.decrementAndGet();
   }
 
   int open() {
