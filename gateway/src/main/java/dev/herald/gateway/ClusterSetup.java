@@ -46,7 +46,7 @@ public final class ClusterSetup {
     // Hazelcast picks its logger when its first class loads: say SLF4J before that.
     System.setProperty("hazelcast.logging.type", "slf4j");
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster, nodeId));
-    return Vertx.builder().with(HeraldCluster.vertxOptions(options(cluster))).withClusterManager(manager)
+    return Vertx.builder().with(Main.nodeOptions(HeraldCluster.vertxOptions(options(cluster)))).withClusterManager(manager)
         .buildClustered()
         .onSuccess(v -> LOG.info("node {} joined cluster '{}' as member {} ({} members, Hazelcast {}:{}, event bus {})",
             nodeId, cluster.name(), manager.getNodeId(), manager.getNodes().size(), cluster.host(), cluster.port(),

@@ -167,12 +167,21 @@ public final class HeraldNode {
             return Future.failedFuture(e);
           }
           LOG.info("HTTP edge of node {}: at most {} connections (open-file limit {}), request heads within {} ms, "
-              + "idle connections closed after {} ms", nodeId, connections.max(), fileLimit,
-              connections.requestTimeoutMs(), connections.idleTimeoutMs());
+              + "idle connections closed after {} ms, transport {}", nodeId, connections.max(), fileLimit,
+              connections.requestTimeoutMs(), connections.idleTimeoutMs(), transport(vertx));
           Edge edge = new Edge(config, nodeId, presence, history, streams, metrics,
               prefix + ".gateway.ready." + nodeId, files, drain, connections, guard);
           return deployGateways(edge);
         });
+  }
+
+  /** {@code epoll}, or {@code nio} and why not epoll (Netty's native library did not load). */
+  static String transport(Vertx vertx) {
+    if (vertx.isNativeTransportEnabled()) {
+      return "epoll";
+    }
+    Throwable why = vertx.unavailableNativeTransportCause();
+    return "nio" + (why == null ? "" : " (epoll unavailable: " + why.getMessage() + ")");
   }
 
   private Future<Void> deployGateways(Edge edge) {

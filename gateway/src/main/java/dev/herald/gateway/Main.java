@@ -6,6 +6,7 @@ import dev.herald.gateway.config.ConfigLoader;
 import dev.herald.gateway.config.HeraldConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.time.Duration;
@@ -152,7 +153,7 @@ public final class Main {
         return new Launch(CANNOT_START, null);
       }
     } else {
-      vertx = Vertx.vertx();
+      vertx = Vertx.vertx(nodeOptions(new VertxOptions()));
     }
     try {
       HeraldNode node = HeraldNode.start(vertx, config, nodeId).toCompletionStage().toCompletableFuture()
@@ -181,6 +182,17 @@ public final class Main {
    * Refuses, naming the key, the roles and cluster settings that cannot run together ({@link ClusterRules}) —
    * before any port is taken.
    */
+  /**
+   * What a node asks of Vert.x, clustered or not: Linux's epoll transport where Netty's native library loads
+   * (the jar carries it for x86-64 and aarch64; elsewhere Vert.x falls back to Java's NIO and the node says
+   * so at start). Measured against NIO: 5-23 % less CPU per delivery over many channels, most of it kernel
+   * time (docs/benchmarks.md), and a closed socket's file is released at once instead of at its loop's next
+   * select.
+   */
+  static VertxOptions nodeOptions(VertxOptions options) {
+    return options.setPreferNativeTransport(true);
+  }
+
   static void refuseWhatThisBuildLacks(HeraldConfig config) {
     ClusterRules.checkLaunch(config);
   }

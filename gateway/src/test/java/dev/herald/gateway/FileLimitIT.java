@@ -41,6 +41,8 @@ class FileLimitIT {
       int cap = FILES - Connections.FILE_MARGIN;
       assertTrue(log(node).contains("at most " + cap + " connections (open-file limit " + FILES + ")"),
           node.logTail(20));
+      // the program prefers Linux's epoll transport, whose native library the jar carries for this machine
+      assertTrue(log(node).contains(", transport epoll"), node.logTail(20));
 
       // the files the process holds, sampled through the flood: the ceiling of sockets (open, accepted, or
       // closed but not yet released by the JDK) keeps them well below the limit, not just below it by luck
