@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -110,6 +111,7 @@ public final class RedisCalls {
         RedisTimeoutException e = new RedisTimeoutException(what, timeoutMs);
         failed(e);
         result.tryFail(e);
+        link.onContext(() -> link.timedOut(TimeUnit.MILLISECONDS.toNanos(timeoutMs)));
       }
     });
     Future<T> running;

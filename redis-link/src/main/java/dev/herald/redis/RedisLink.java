@@ -9,6 +9,7 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import io.vertx.redis.client.impl.PooledRedisConnection;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -102,6 +104,8 @@ final class RedisLink {
   private final LongAdder scriptReloads = new LongAdder();
   private volatile Thread thread;
   private RedisConnection current;
+  /** {@link System#nanoTime} of the last reply on {@link #current}, or of its opening. */
+  private long heardAt;
   private boolean connecting;
   private boolean closed;
   private boolean noScriptSeen;
@@ -278,8 +282,42 @@ final class RedisLink {
   private void settle(RedisConnection conn, AsyncResult<List<Response>> ar, Promise<List<Response>> p) {
     if (ar.failed() && !isRedisError(ar.cause()) && !message(ar.cause()).contains(QUEUE_FULL)) {
       lost(conn, ar.cause());
+    } else if (conn == current) {
+      heardAt = System.nanoTime(); // a reply, or an error reply: the connection carries answers
     }
     p.handle(ar);
+  }
+
+  /**
+   * A call's deadline passed (call on the link's context). When the connection has answered nothing for
+   * {@code silentNanos} while commands were in flight on it, it is dropped as dead and the next call opens a
+   * new one. A network cut does not end a TCP connection: its data is retransmitted with a back-off that
+   * doubles each time, so a connection that outlived a 30 s cut stayed silent for another 25 s after the
+   * heal (measured in the partition test), answering then the commands it had carried all along, while a new
+   * connection works at once. What the dropped one still carries is harmless: every script that changes
+   * state takes the caller's deadline and refuses to run after it.
+   */
+  void timedOut(long silentNanos) {
+    RedisConnection conn = current;
+    if (conn != null && inFlight > 0 && System.nanoTime() - heardAt >= silentNanos) {
+      LOG.info("{}: Redis answered nothing on its connection for {} ms while commands waited; opening a new one",
+          owner, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heardAt));
+      lost(conn, new IOException("no answer on the connection"));
+      discard(conn);
+    }
+  }
+
+  /**
+   * Ends a connection's socket now. Closing a pooled connection only hands it back to its pool, which would
+   * lend the silent connection again (it failed nothing the pool could see); a cluster connection's own
+   * connections are handed back so (the pool evicts one once its socket fails).
+   */
+  private void discard(RedisConnection conn) {
+    if (conn instanceof PooledRedisConnection pooled) {
+      pooled.actual().forceClose();
+    } else {
+      conn.close().onFailure(e -> LOG.debug("{}: closing a silent connection: {}", owner, message(e)));
+    }
   }
 
   private void connect() {
@@ -300,6 +338,7 @@ final class RedisLink {
         return;
       }
       current = conn;
+      heardAt = System.nanoTime();
       warm.clear();
       noScriptSeen = false;
       conn.exceptionHandler(e -> onContext(() -> lost(conn, e)));
