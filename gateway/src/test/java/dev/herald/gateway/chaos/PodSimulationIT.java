@@ -119,6 +119,9 @@ class PodSimulationIT {
       String mounts = Files.readString(Path.of("/proc", Long.toString(pid), "mounts"));
       String rootMount = mounts.lines().filter(l -> l.split(" ")[1].equals("/")).reduce((a, b) -> b).orElse("");
       assertTrue(rootMount.split(" ")[3].startsWith("ro"), p.name() + " has a read-only root: " + rootMount);
+      // Netty unpacks the epoll library into the pod's /tmp (an emptyDir) and loads it from there
+      String log = p.process().logTail(400);
+      assertTrue(log.contains(", transport epoll"), p.name() + " runs on the epoll transport: " + log);
     }
     assertTrue(!withImage || pods.get(2).fromImage());
   }
