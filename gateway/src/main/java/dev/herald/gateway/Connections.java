@@ -42,9 +42,10 @@ final class Connections {
   private final long idleTimeoutMs;
   private final AtomicInteger open = new AtomicInteger();
   /**
-   * Sockets closed whose file the JDK has not released yet: a socket closed while registered with its loop's
-   * selector keeps its file until that loop selects again, and a loop busy with a burst (closing an idle
-   * connection for each new one) can hold hundreds so. {@link #admit} counts them.
+   * Sockets closed whose file may not be released yet: on Java NIO (the fall-back transport) a socket closed
+   * while registered with its loop's selector keeps its file until that loop selects again, and a loop busy
+   * with a burst (closing an idle connection for each new one) held hundreds so. {@link #admit} counts them
+   * until their loop's next turn (on epoll the file goes at once: the count is then a turn late, no more).
    */
   private final AtomicInteger unreleased = new AtomicInteger();
   /** Sockets accepted and not yet seen by their event loop. */

@@ -179,10 +179,6 @@ public final class Main {
   }
 
   /**
-   * Refuses, naming the key, the roles and cluster settings that cannot run together ({@link ClusterRules}) —
-   * before any port is taken.
-   */
-  /**
    * What a node asks of Vert.x, clustered or not: Linux's epoll transport where Netty's native library loads
    * (the jar carries it for x86-64 and aarch64; elsewhere Vert.x falls back to Java's NIO and the node says
    * so at start). Measured against NIO: 5-23 % less CPU per delivery over many channels, most of it kernel
@@ -193,6 +189,10 @@ public final class Main {
     return options.setPreferNativeTransport(true);
   }
 
+  /**
+   * Refuses, naming the key, the roles and cluster settings that cannot run together ({@link ClusterRules}) —
+   * before any port is taken.
+   */
   static void refuseWhatThisBuildLacks(HeraldConfig config) {
     ClusterRules.checkLaunch(config);
   }
