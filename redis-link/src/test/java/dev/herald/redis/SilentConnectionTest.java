@@ -2,8 +2,10 @@ package dev.herald.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.testkit.Poll;
 import dev.herald.testkit.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,7 +16,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +48,7 @@ class SilentConnectionTest {
       assertEquals(1, proxy.connections.get());
 
       proxy.cut(); // the connection stays open, nothing crosses it any more
-      ExecutionException timedOut = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+      ExecutionException timedOut = assertThrows(ExecutionException.class,
           () -> ping(calls));
       assertInstanceOf(RedisTimeoutException.class, timedOut.getCause());
 
@@ -55,11 +59,8 @@ class SilentConnectionTest {
       assertTrue(ms < TIMEOUT_MS, "answered in " + ms + " ms on a new connection");
       assertEquals(2, proxy.connections.get(), "a second connection was opened");
       // and the silent one is ended, not handed back to the client's pool (which would lend it again)
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (proxy.closed.get() < 1 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertEquals(1, proxy.closed.get(), "the silent connection was closed");
+      Poll.await("the silent connection closed", Duration.ofSeconds(5), () -> proxy.closed.get() >= 1);
+      assertEquals(1, proxy.closed.get(), "only the silent connection was closed");
       assertEquals("PONG", ping(calls).toString());
       calls.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       redis.close();
@@ -82,7 +83,7 @@ class SilentConnectionTest {
     final AtomicInteger closed = new AtomicInteger();
     private final Vertx vertx;
     private final int target;
-    private final List<AtomicBoolean> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<AtomicBoolean> open = new CopyOnWriteArrayList<>();
 
     Cuttable(Vertx vertx, int target) {
       this.vertx = vertx;
