@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -52,9 +53,15 @@ final class SseConnection extends StreamSet.Member {
    * Memory (idle streams are the node's bulk): the stream keeps the response and the connection, not the
    * request. A request from a router is a wrapper that holds its RoutingContext (data map, parsed params,
    * forwarded parser...) for as long as it is referenced; the remote address is read once, at the start.
+   * Until the head is out it keeps the request's header and parameter maps and empties them then, with the
+   * response's headers: the connection keeps its request and response for the stream's life, and with them
+   * every header a browser sent (user agent, cookies, languages: often 1-2 KB of strings) and the map entries.
    */
   private final HttpServerResponse response;
   private final HttpConnection httpConnection;
+  /** The request's headers and query parameters, emptied once the head is out (null after). */
+  private MultiMap requestHeaders;
+  private MultiMap requestParams;
   private final boolean http2;
   private final String remoteAddress;
   private final long maxQueued;
@@ -91,6 +98,8 @@ final class SseConnection extends StreamSet.Member {
     this.httpConnection = request.connection();
     this.http2 = request.version() == HttpVersion.HTTP_2;
     this.remoteAddress = request.remoteAddress() == null ? null : request.remoteAddress().toString();
+    this.requestHeaders = request.headers();
+    this.requestParams = request.params();
     this.maxQueued = maxQueued;
     this.chunks = request.version() == HttpVersion.HTTP_1_1 ? chunks : null;
   }
@@ -125,6 +134,22 @@ final class SseConnection extends StreamSet.Member {
     // which captures its RoutingContext) have run and would otherwise stay referenced for the stream's
     // whole life.
     response.headersEndHandler(null);
+    forgetHeaders();
+  }
+
+  /**
+   * Empties the maps an open stream no longer reads: the request's headers and parameters (the route read
+   * what it needed, the handlers at the head's end — CORS, security headers — have run) and the response's
+   * headers, which are on the wire.
+   */
+  private void forgetHeaders() {
+    if (requestHeaders != null && !closed) {
+      requestHeaders.clear();
+      requestParams.clear();
+      response.headers().clear();
+    }
+    requestHeaders = null;
+    requestParams = null;
   }
 
   /** Sets the 200 and the SSE headers of docs/http-api.md#streams on {@code response}. */

@@ -10,9 +10,11 @@ import dev.herald.sse.api.StreamInfo;
 import dev.herald.sse.api.StreamListener;
 import dev.herald.sse.testing.SseEvent;
 import dev.herald.sse.testing.SseTestClient;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,6 +53,40 @@ class StreamBasicsTest {
       assertEquals("retry: 1500\n: ok\n\n", client.raw().toString());
       assertEquals(List.of(1500L), client.retries());
     });
+  }
+
+  /**
+   * An open stream keeps its connection, and the connection its request and response: their header and
+   * parameter maps are emptied once the head is out, so an idle stream does not hold what its client sent.
+   */
+  @Test
+  void anOpenStreamForgetsTheHeaders(Vertx vertx, VertxTestContext ctx) {
+    AtomicReference<HttpServerRequest> request = new AtomicReference<>();
+    AtomicReference<Context> loop = new AtomicReference<>();
+    Map<String, String> sent = Map.of("User-Agent", "Mozilla/5.0 " + "x".repeat(200), "Cookie", "a=b; c=d");
+    Future<SseTestClient> c = SseHarness.start(vertx).compose(h -> {
+      h.onStreamRequest = r -> {
+        request.set(r);
+        loop.set(Vertx.currentContext());
+      };
+      return h.open(0, "/stream?channel=basics-forget&envelope=0", sent);
+    });
+    Future<Void> checked = c.compose(client -> client.awaitBytes(18, WAIT).compose(raw -> {
+      assertEquals("text/event-stream; charset=utf-8", client.header("Content-Type"));
+      Promise<Void> p = Promise.promise();
+      loop.get().runOnContext(v -> { // after the task that started the stream
+        try {
+          assertTrue(request.get().headers().isEmpty(), "request headers: " + request.get().headers());
+          assertTrue(request.get().params().isEmpty(), "parameters: " + request.get().params());
+          assertTrue(request.get().response().headers().isEmpty(), "response headers");
+          p.complete();
+        } catch (AssertionError e) {
+          p.fail(e);
+        }
+      });
+      return p.future();
+    }));
+    check(ctx, checked, v -> { });
   }
 
   @Test
